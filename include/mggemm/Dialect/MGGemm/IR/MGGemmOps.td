@@ -1,0 +1,166 @@
+//===- MGGemmOps.td - mggemm operations --------------------*- tablegen -*-===//
+
+#ifndef MGGEMM_DIALECT_MGGEMM_IR_MGGEMMOPS_TD
+#define MGGEMM_DIALECT_MGGEMM_IR_MGGEMMOPS_TD
+
+include "mggemm/Dialect/MGGemm/IR/MGGemmDialect.td"
+include "mggemm/Dialect/MGGemm/IR/MGGemmAttrs.td"
+include "mggemm/Dialect/MGGemm/IR/MGGemmInterfaces.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def MGGemm_TensorOrMemRef :
+    AnyTypeOf<[AnyRankedTensor, AnyMemRef], "ranked tensor or memref">;
+
+class MGGemm_Op<string mnemonic, list<Trait> traits = []>
+    : Op<MGGemm_Dialect, mnemonic, !listconcat(traits, [
+        DestinationStyleOpInterface,
+        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>])> {
+  let hasVerifier = 1;
+}
+
+// The three single products share operands (A, B, sizes, init), an optional
+// tile config and one optional tensor result.
+class MGGemm_SingleProductOp<string mnemonic>
+    : MGGemm_Op<mnemonic, [DeclareOpInterfaceMethods<MGGemm_GroupedGemmOpInterface,
+                            ["getGemmKind", "getLhs", "getRhs"]>]> {
+  let results = (outs Optional<AnyRankedTensor>:$result);
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs,
+                   "::mlir::Value":$sizes, "::mlir::Value":$init,
+                   CArg<"::mlir::mggemm::TileConfigAttr", "{}">:$tileConfig)>
+  ];
+}
+
+def MGGemm_GroupedMatmulOp : MGGemm_SingleProductOp<"grouped_matmul"> {
+  let summary = "Forward grouped GEMM: Y_g = X_g · W_gᵀ";
+  let description = [{
+    For every group `g`, multiplies the group's rows of `input` (`X`,
+    `[M, K]`) by the transpose of expert `g`'s weight (`W[g]`, `[N, K]`) and
+    writes the product into the same rows of the destination (`Y`,
+    `[M, N]`). `sizes` (`[G]` i32) holds the group sizes; `M` is their sum
+    and may be dynamic. Rows of the destination past the last group are left
+    unchanged. Elements are bf16 or f16; products accumulate in f32.
+
+    Tensor form (destination-passing style):
+
+    ```mlir
+    %y = mggemm.grouped_matmul
+           ins(%x, %w, %sizes : tensor<?x7168xbf16>, tensor<8x4096x7168xbf16>, tensor<8xi32>)
+           outs(%init : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+    ```
+
+    Memref form (after bufferization), with a tile configuration:
+
+    ```mlir
+    mggemm.grouped_matmul
+        ins(%x, %w, %sizes : memref<?x7168xbf16>, memref<8x4096x7168xbf16>, memref<8xi32>)
+        outs(%y : memref<?x4096xbf16>)
+        {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+    ```
+  }];
+  let arguments = (ins MGGemm_TensorOrMemRef:$input, MGGemm_TensorOrMemRef:$weight,
+                       MGGemm_TensorOrMemRef:$sizes, MGGemm_TensorOrMemRef:$init,
+                       OptionalAttr<MGGemm_TileConfigAttr>:$tile_config);
+  let assemblyFormat = [{
+    `ins` `(` $input `,` $weight `,` $sizes `:` type($input) `,` type($weight) `,` type($sizes) `)`
+    `outs` `(` $init `:` type($init) `)` attr-dict (`->` type($result)^)?
+  }];
+}
+
+def MGGemm_GroupedMatmulGradInputOp
+    : MGGemm_SingleProductOp<"grouped_matmul_grad_input"> {
+  let summary = "Grouped GEMM input gradient: dX_g = dY_g · W_g";
+  let description = [{
+    For every group `g`, multiplies the group's rows of `grad_output` (`dY`,
+    `[M, N]`) by expert `g`'s weight (`W[g]`, `[N, K]`) and writes the result
+    into the same rows of the destination (`dX`, `[M, K]`). Rows past the
+    last group are left unchanged.
+
+    ```mlir
+    %dx = mggemm.grouped_matmul_grad_input
+            ins(%dy, %w, %sizes : tensor<?x4096xbf16>, tensor<8x4096x7168xbf16>, tensor<8xi32>)
+            outs(%init : tensor<?x7168xbf16>) -> tensor<?x7168xbf16>
+    ```
+  }];
+  let arguments = (ins MGGemm_TensorOrMemRef:$grad_output, MGGemm_TensorOrMemRef:$weight,
+                       MGGemm_TensorOrMemRef:$sizes, MGGemm_TensorOrMemRef:$init,
+                       OptionalAttr<MGGemm_TileConfigAttr>:$tile_config);
+  let assemblyFormat = [{
+    `ins` `(` $grad_output `,` $weight `,` $sizes `:` type($grad_output) `,` type($weight) `,` type($sizes) `)`
+    `outs` `(` $init `:` type($init) `)` attr-dict (`->` type($result)^)?
+  }];
+}
+
+def MGGemm_GroupedMatmulGradWeightOp
+    : MGGemm_SingleProductOp<"grouped_matmul_grad_weight"> {
+  let summary = "Grouped GEMM weight gradient: dW_g = dY_gᵀ · X_g";
+  let description = [{
+    For every group `g`, reduces over the group's rows: multiplies the
+    transpose of the group's rows of `grad_output` (`dY`, `[M, N]`) by the
+    same rows of `input` (`X`, `[M, K]`) and writes expert `g`'s gradient
+    into `dW[g]` (`[G, N, K]`). Every `dW[g]` is written: an empty group
+    yields zeros. Rows past the group's end contribute nothing.
+
+    ```mlir
+    %dw = mggemm.grouped_matmul_grad_weight
+            ins(%dy, %x, %sizes : tensor<?x4096xbf16>, tensor<?x7168xbf16>, tensor<8xi32>)
+            outs(%init : tensor<8x4096x7168xbf16>) -> tensor<8x4096x7168xbf16>
+    ```
+  }];
+  let arguments = (ins MGGemm_TensorOrMemRef:$grad_output, MGGemm_TensorOrMemRef:$input,
+                       MGGemm_TensorOrMemRef:$sizes, MGGemm_TensorOrMemRef:$init,
+                       OptionalAttr<MGGemm_TileConfigAttr>:$tile_config);
+  let assemblyFormat = [{
+    `ins` `(` $grad_output `,` $input `,` $sizes `:` type($grad_output) `,` type($input) `,` type($sizes) `)`
+    `outs` `(` $init `:` type($init) `)` attr-dict (`->` type($result)^)?
+  }];
+}
+
+def MGGemm_GroupedMatmulBackwardOp : MGGemm_Op<"grouped_matmul_backward"> {
+  let summary = "Both gradients of the forward grouped GEMM";
+  let description = [{
+    Computes `dX_g = dY_g · W_g` into `grad_input_init` and
+    `dW_g = dY_gᵀ · X_g` into `grad_weight_init`. The
+    `mggemm-decompose-backward` pass splits it into
+    `mggemm.grouped_matmul_grad_input` and
+    `mggemm.grouped_matmul_grad_weight`; canonicalization drops the half
+    whose tensor result is unused.
+
+    ```mlir
+    %dx, %dw = mggemm.grouped_matmul_backward
+        ins(%dy, %x, %w, %sizes : tensor<?x4096xbf16>, tensor<?x7168xbf16>,
+                                  tensor<8x4096x7168xbf16>, tensor<8xi32>)
+        outs(%dx_init, %dw_init : tensor<?x7168xbf16>, tensor<8x4096x7168xbf16>)
+        -> tensor<?x7168xbf16>, tensor<8x4096x7168xbf16>
+    ```
+  }];
+  let arguments = (ins MGGemm_TensorOrMemRef:$grad_output, MGGemm_TensorOrMemRef:$input,
+                       MGGemm_TensorOrMemRef:$weight, MGGemm_TensorOrMemRef:$sizes,
+                       MGGemm_TensorOrMemRef:$grad_input_init,
+                       MGGemm_TensorOrMemRef:$grad_weight_init,
+                       OptionalAttr<MGGemm_TileConfigAttr>:$grad_input_tile_config,
+                       OptionalAttr<MGGemm_TileConfigAttr>:$grad_weight_tile_config);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    `ins` `(` $grad_output `,` $input `,` $weight `,` $sizes `:`
+        type($grad_output) `,` type($input) `,` type($weight) `,` type($sizes) `)`
+    `outs` `(` $grad_input_init `,` $grad_weight_init `:`
+        type($grad_input_init) `,` type($grad_weight_init) `)`
+    attr-dict (`->` type($results)^)?
+  }];
+  let hasCanonicalizer = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return ::mlir::MutableOperandRange(getOperation(), /*start=*/4,
+                                         /*length=*/2);
+    }
+  }];
+}
+
+#endif // MGGEMM_DIALECT_MGGEMM_IR_MGGEMMOPS_TD

@@ -1,0 +1,30 @@
+//===- Passes.td - mggemm dialect transformation passes ----*- tablegen -*-===//
+
+#ifndef MGGEMM_DIALECT_MGGEMM_TRANSFORMS_PASSES_TD
+#define MGGEMM_DIALECT_MGGEMM_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def MGGemmDecomposeBackward : Pass<"mggemm-decompose-backward"> {
+  let summary = "Split mggemm.grouped_matmul_backward into its two halves";
+  let description = [{
+    Rewrites every `mggemm.grouped_matmul_backward` into an
+    `mggemm.grouped_matmul_grad_input` and an
+    `mggemm.grouped_matmul_grad_weight` that read the same operands, in
+    either the tensor or the memref form. Each half keeps its tile
+    configuration. The two kernels then run back to back on one stream.
+  }];
+  let dependentDialects = [];
+}
+
+def MGGemmSelectTileConfig : Pass<"mggemm-select-tile-config"> {
+  let summary = "Attach a tile configuration to grouped GEMM ops without one";
+  let description = [{
+    Gives every grouped GEMM op that has no `tile_config` the configuration
+    that the selection table holds for its kind, element type and (where
+    static) N and K. The table is filled from benchmark sweeps on the H100;
+    configurations set by hand are kept.
+  }];
+}
+
+#endif // MGGEMM_DIALECT_MGGEMM_TRANSFORMS_PASSES_TD

@@ -1,0 +1,174 @@
+/*===- KernelABI.h - contract between kernel builder and runtime ---*- C -*-===*
+ *
+ * The compiled grouped-GEMM kernels and the code that launches them (the C
+ * runtime and the host code that `convert-mggemm-to-gpu` emits) must agree on
+ * the kernel's parameters, the tensor maps it reads through and the shared
+ * memory it needs. This header is that agreement. It is plain C with no
+ * dependency on MLIR or CUDA, so the compiler and the runtime both include it.
+ *
+ * Kernel parameters, in order:
+ *   0  tensor map of the A operand   128-byte CUtensorMap, by value
+ *   1  tensor map of the B operand   128-byte CUtensorMap, by value
+ *   2  output base pointer           global, element type of the op
+ *   3  sizes                         global, int32[G]
+ *   4  M, N, K, G                    int32 each: the op's dimensions
+ *
+ * Launch: a 1-D grid of at most one CTA per SM (the kernel is persistent and
+ * loops over tiles), mggemmThreadsPerCta() threads, and
+ * mggemmSharedMemoryBytes() bytes of dynamic shared memory.
+ *
+ * Operands of each kind (dimensions listed innermost first, as TMA wants):
+ *   forward      A = X  {K, M}     B = W  {K, N, G}    out Y  [M, N]
+ *   grad_input   A = dY {N, M}     B = W  {K, N, G}    out dX [M, K]
+ *   grad_weight  A = dY {N, M}     B = X  {K, M}       out dW [G, N, K]
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MGGEMM_RUNTIME_KERNELABI_H
+#define MGGEMM_RUNTIME_KERNELABI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which product a kernel computes. Values match mggemm::GemmKind. */
+typedef enum {
+  MGGEMM_KIND_FORWARD = 0,
+  MGGEMM_KIND_GRAD_INPUT = 1,
+  MGGEMM_KIND_GRAD_WEIGHT = 2,
+} mggemmKind;
+
+/* Element type of A, B and the output. */
+typedef enum {
+  MGGEMM_DTYPE_BF16 = 0,
+  MGGEMM_DTYPE_F16 = 1,
+} mggemmDtype;
+
+typedef struct {
+  int32_t m, n, k, stages;
+} mggemmTileConfig;
+
+/* Elements of a 16-bit type in one 128-byte swizzled shared-memory row: the
+ * inner extent of every TMA box. */
+#define MGGEMM_SWIZZLE_ELEMS 64
+#define MGGEMM_TENSOR_MAP_BYTES 128
+#define MGGEMM_NUM_KERNEL_PARAMS 8
+
+static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
+  (void)dtype;
+  return 2;
+}
+
+static inline const char *mggemmKindName(mggemmKind kind) {
+  switch (kind) {
+  case MGGEMM_KIND_FORWARD:
+    return "forward";
+  case MGGEMM_KIND_GRAD_INPUT:
+    return "grad_input";
+  case MGGEMM_KIND_GRAD_WEIGHT:
+    return "grad_weight";
+  }
+  return "unknown";
+}
+
+static inline const char *mggemmDtypeName(mggemmDtype dtype) {
+  return dtype == MGGEMM_DTYPE_F16 ? "f16" : "bf16";
+}
+
+static inline int64_t mggemmThreadsPerCta(mggemmTileConfig tile) {
+  return 128 * (1 + tile.m / 64);
+}
+
+/* Bytes of one pipeline stage: an A tile [m x k] and a B tile [n x k]. */
+static inline int64_t mggemmStageBytes(mggemmTileConfig tile,
+                                       int64_t elementBytes) {
+  return (int64_t)(tile.m + tile.n) * tile.k * elementBytes;
+}
+
+/* Layout of the dynamic shared memory, from its 1024-byte aligned base:
+ * stage s holds A at s * stageBytes and B right after it; then the `full`
+ * mbarriers (one per stage), then the `empty` mbarriers. The kernel rounds
+ * the base up to 1024 bytes itself, hence the slack. */
+static inline int64_t mggemmBarrierOffset(mggemmTileConfig tile,
+                                          int64_t elementBytes) {
+  return tile.stages * mggemmStageBytes(tile, elementBytes);
+}
+
+static inline int64_t mggemmSharedMemoryBytes(mggemmTileConfig tile,
+                                              int64_t elementBytes) {
+  return mggemmBarrierOffset(tile, elementBytes) + 2 * 8 * tile.stages + 1024;
+}
+
+/* The most dynamic shared memory an sm_90 CTA may use (227 KB). */
+#define MGGEMM_SM90_MAX_SHARED_MEMORY (227 * 1024)
+
+/* The tensor a kernel operand's map describes (sizes innermost first) and
+ * the box one TMA load brings in. Returns the rank (2 or 3). `operand` is 0
+ * for A and 1 for B. */
+static inline int mggemmTensorMapShape(mggemmKind kind, int operand, int64_t M,
+                                       int64_t N, int64_t K, int64_t G,
+                                       int64_t dims[3]) {
+  int aIsDY = kind != MGGEMM_KIND_FORWARD;
+  if (operand == 0) {
+    dims[0] = aIsDY ? N : K;
+    dims[1] = M;
+    return 2;
+  }
+  if (kind == MGGEMM_KIND_GRAD_WEIGHT) {
+    dims[0] = K;
+    dims[1] = M;
+    return 2;
+  }
+  dims[0] = K;
+  dims[1] = N;
+  dims[2] = G;
+  return 3;
+}
+
+/* Box of one TMA load, innermost first; trailing entries are 1. Operands the
+ * MMA reads transposed (MN-major) arrive as several 64-wide boxes per stage:
+ * mggemmBoxesPerStage() says how many. */
+static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
+                                      mggemmTileConfig tile, int64_t box[3]) {
+  box[2] = 1;
+  if (operand == 0) {
+    if (kind == MGGEMM_KIND_GRAD_WEIGHT) {
+      box[0] = MGGEMM_SWIZZLE_ELEMS; /* along N (rows of dW) */
+      box[1] = tile.k;               /* along M (the reduction) */
+    } else {
+      box[0] = tile.k;
+      box[1] = tile.m;
+    }
+    return;
+  }
+  if (kind == MGGEMM_KIND_FORWARD) {
+    box[0] = tile.k;
+    box[1] = tile.n;
+  } else {
+    box[0] = MGGEMM_SWIZZLE_ELEMS; /* along the output columns (K) */
+    box[1] = tile.k;               /* along the reduction */
+  }
+}
+
+static inline int mggemmBoxesPerStage(mggemmKind kind, int operand,
+                                      mggemmTileConfig tile) {
+  if (operand == 0)
+    return kind == MGGEMM_KIND_GRAD_WEIGHT ? tile.m / MGGEMM_SWIZZLE_ELEMS : 1;
+  return kind == MGGEMM_KIND_FORWARD ? 1 : tile.n / MGGEMM_SWIZZLE_ELEMS;
+}
+
+/* Symbol name of the kernel for a kind, dtype and tile. */
+static inline int mggemmKernelName(char *buffer, size_t size, mggemmKind kind,
+                                   mggemmDtype dtype, mggemmTileConfig tile) {
+  return snprintf(buffer, size, "mggemm_%s_%s_m%dn%dk%ds%d",
+                  mggemmKindName(kind), mggemmDtypeName(dtype), tile.m,
+                  tile.n, tile.k, tile.stages);
+}
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MGGEMM_RUNTIME_KERNELABI_H */
