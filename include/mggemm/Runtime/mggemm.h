@@ -1,0 +1,84 @@
+/*===- mggemm.h - C API of the mggemm GPU runtime -------------------*- C -*-===*
+ *
+ * Launches the grouped-GEMM kernels that mggemm-opt compiled ahead of time
+ * (embedded in this library) on the caller's CUDA stream. Links nothing but
+ * the CUDA driver, which it opens lazily (dlopen of libcuda.so.1): the
+ * argument checks run, and fail cleanly, on machines without a GPU.
+ *
+ * Conventions (all pointers are device pointers, row-major, contiguous):
+ *   forward      Y[M,N]  = per group g:  X_g[.,K] · W[g]ᵀ     W is [G, N, K]
+ *   grad_input   dX[M,K] = per group g:  dY_g[.,N] · W[g]
+ *   grad_weight  dW[G,N,K]: dW[g] = dY_gᵀ · X_g  (zeros for an empty group)
+ * `sizes` is int32[G] in device memory; M must equal its sum (rows past the
+ * sum are not touched; the kernels clamp so that bad sizes never make them
+ * read or write outside the buffers). No call synchronizes with the device
+ * or reads `sizes` on the host, unless checked mode is on.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MGGEMM_RUNTIME_MGGEMM_H
+#define MGGEMM_RUNTIME_MGGEMM_H
+
+#include "mggemm/Runtime/KernelABI.h"
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  MGGEMM_SUCCESS = 0,
+  MGGEMM_ERROR_INVALID_VALUE = 1, /* bad dimension, null or misaligned pointer */
+  MGGEMM_ERROR_UNSUPPORTED = 2,   /* valid request this build cannot serve */
+  MGGEMM_ERROR_NO_DEVICE = 3,     /* no driver, no GPU, or not sm_90 */
+  MGGEMM_ERROR_CUDA = 4,          /* a CUDA driver call failed */
+  MGGEMM_ERROR_BAD_SIZES = 5,     /* checked mode: sizes negative / sum != M */
+} mggemmStatus;
+
+/* Human-readable description of the last failure on this thread ("" after a
+ * success). The string stays valid until the next call on this thread. */
+const char *mggemmGetLastError(void);
+const char *mggemmStatusString(mggemmStatus status);
+
+/* `stream` is a CUstream (0 = the legacy default stream). */
+mggemmStatus mggemmForward(const void *x, const void *w, const int32_t *sizes,
+                           void *y, int64_t M, int64_t N, int64_t K, int64_t G,
+                           mggemmDtype dtype, void *stream);
+mggemmStatus mggemmGradInput(const void *dy, const void *w,
+                             const int32_t *sizes, void *dx, int64_t M,
+                             int64_t N, int64_t K, int64_t G,
+                             mggemmDtype dtype, void *stream);
+mggemmStatus mggemmGradWeight(const void *dy, const void *x,
+                              const int32_t *sizes, void *dw, int64_t M,
+                              int64_t N, int64_t K, int64_t G,
+                              mggemmDtype dtype, void *stream);
+/* Both gradients, back to back on `stream`. */
+mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,
+                            const int32_t *sizes, void *dx, void *dw,
+                            int64_t M, int64_t N, int64_t K, int64_t G,
+                            mggemmDtype dtype, void *stream);
+
+/* Checked mode (off by default): before each launch, copy `sizes` to the
+ * host (synchronizing the stream) and fail with MGGEMM_ERROR_BAD_SIZES if any
+ * is negative or they do not add up to M. For debugging; not capturable in
+ * a CUDA graph. */
+void mggemmSetCheckedMode(int enabled);
+
+/* Number of SMs of the current device (the persistent grid size), or -1 with
+ * the last error set. */
+int32_t mggemmDeviceSMCount(void);
+
+/* Fills the 128-byte tensor map of operand `operand` (0 = A, 1 = B) of a
+ * kernel, per KernelABI.h. Used by the runtime itself and by host code that
+ * convert-mggemm-to-gpu emits. */
+mggemmStatus mggemmEncodeTensorMap(void *tensorMap, mggemmKind kind,
+                                   int32_t operand, mggemmDtype dtype,
+                                   int32_t tileM, int32_t tileN, int32_t tileK,
+                                   const void *base, int64_t M, int64_t N,
+                                   int64_t K, int64_t G);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MGGEMM_RUNTIME_MGGEMM_H */
