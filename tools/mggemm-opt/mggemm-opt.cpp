@@ -5,9 +5,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mggemm/Conversion/Passes.h"
 #include "mggemm/Dialect/MGGemm/IR/MGGemmOps.h"
 #include "mggemm/Dialect/MGGemm/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mggemm/Dialect/MGGemm/Transforms/Passes.h"
+#include "mggemm/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -19,6 +21,8 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::mggemm::registerMGGemmPasses();
+  mlir::mggemm::registerMGGemmConversionPasses();
+  mlir::mggemm::registerMGGemmPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -4,6 +4,8 @@
 #define MGGEMM_DIALECT_MGGEMM_TRANSFORMS_PASSES_H
 
 #include "mggemm/Dialect/MGGemm/IR/MGGemmOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

@@ -27,4 +27,20 @@ def MGGemmSelectTileConfig : Pass<"mggemm-select-tile-config"> {
   }];
 }
 
+def MGGemmMaterializeKernelLibrary
+    : Pass<"mggemm-materialize-kernel-library", "::mlir::ModuleOp"> {
+  let summary = "Add one function per kernel of the runtime's library";
+  let description = [{
+    Appends to the module, for every entry of the runtime's kernel table
+    (`mggemm/Runtime/TileConfigs.h`) and every element type it lists, a
+    function holding that memref-form grouped GEMM op with fully dynamic
+    shapes and the entry's tile configuration. Compiling the result with
+    `mggemm-to-cubin` yields exactly the kernels the runtime embeds, so the
+    runtime and the compiler cannot disagree about which kernels exist.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::mggemm::MGGemmDialect"];
+}
+
 #endif // MGGEMM_DIALECT_MGGEMM_TRANSFORMS_PASSES_TD

@@ -1,0 +1,438 @@
+//===- GroupedGemmKernelBuilder.cpp - the persistent sm_90a kernel --------===//
+//
+// Builds one warp-specialised, persistent grouped-GEMM kernel:
+//
+//   warpgroup 0 (producer)   one warp walks the tile schedule; its lane 0
+//                            issues TMA loads into a ring of `stages` shared
+//                            memory stages, each guarded by a `full` and an
+//                            `empty` mbarrier.
+//   warpgroups 1..C          each owns 64 rows of the CTA tile, runs
+//   (consumers)              wgmma.mma_async m64nNk16 on the stages, frees
+//                            them, and stores its rows of the tile.
+//
+// Every warp walks the same tile sequence (TileScheduler.h), so the roles
+// need no communication beyond the mbarriers. The A and B operands of each
+// kind and their shared-memory layouts are described in KernelABI.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mggemm/Conversion/MGGemmToGPU/GroupedGemmKernelBuilder.h"
+#include "KernelEmitter.h"
+#include "TileScheduler.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::mggemm;
+
+std::string GroupedGemmKernelSpec::getKernelName() const {
+  char buffer[128];
+  mggemmKernelName(buffer, sizeof(buffer), kind, dtype, tile);
+  return buffer;
+}
+
+namespace {
+
+constexpr int64_t kWarpgroupThreads = 128;
+constexpr int64_t kSwizzleRowBytes = 128;
+/// Bytes of one 64-row box of 128-byte swizzled rows (one MN-major chunk).
+constexpr int64_t kBoxBytes = 64 * kSwizzleRowBytes;
+/// The wgmma reduction step for 16-bit operands.
+constexpr int64_t kMmaK = 16;
+constexpr int64_t kProducerRegisters = 40;
+/// Barrier 0 is __syncthreads; barrier 1 synchronises the consumers.
+constexpr int64_t kConsumerBarrierId = 1;
+constexpr const char *kSharedMemorySymbol = "mggemm_dynamic_smem";
+
+/// Registers a consumer thread may use after the producer gives its share
+/// back: 64K registers split between 128 producer threads at
+/// kProducerRegisters and the consumers, in multiples of 8, at most 240.
+int64_t consumerRegisters(int64_t numConsumers) {
+  int64_t perThread =
+      (65536 - kWarpgroupThreads * kProducerRegisters) /
+      (kWarpgroupThreads * numConsumers);
+  return std::min<int64_t>(240, perThread / 8 * 8);
+}
+
+/// Emits the kernel body for one spec.
+class KernelBodyBuilder {
+public:
+  KernelBodyBuilder(KernelEmitter &e, const GroupedGemmKernelSpec &spec,
+                    gpu::GPUFuncOp func)
+      : e(e), spec(spec), tile(spec.tile),
+        numConsumers(tile.m / 64), eb(spec.getElementBytes()) {
+    Block &entry = func.getBody().front();
+    tensorMapA = e.castToPointer(entry.getArgument(0));
+    tensorMapB = e.castToPointer(entry.getArgument(1));
+    out = entry.getArgument(2);
+    sizes = entry.getArgument(3);
+    M = entry.getArgument(4);
+    N = entry.getArgument(5);
+    K = entry.getArgument(6);
+    G = entry.getArgument(7);
+  }
+
+  void build();
+
+private:
+  // Geometry of the stage ring.
+  int64_t aBytes() const { return int64_t(tile.m) * tile.k * eb; }
+  int64_t stageBytes() const { return mggemmStageBytes(tile, eb); }
+  bool aIsMNMajor() const { return spec.kind == MGGEMM_KIND_GRAD_WEIGHT; }
+  bool bIsMNMajor() const { return spec.kind != MGGEMM_KIND_FORWARD; }
+
+  Value stageA(Value stage) {
+    return e.gep(smem, e.mul(stage, e.i32(stageBytes())));
+  }
+  Value stageB(Value stage) { return e.gep(stageA(stage), e.i32(aBytes())); }
+  Value fullBarrier(Value stage) {
+    return e.gep(smem, e.add(e.i32(barrierOffset()), e.mul(stage, e.i32(8))));
+  }
+  Value emptyBarrier(Value stage) {
+    return e.gep(smem, e.add(e.i32(barrierOffset() + 8 * tile.stages),
+                             e.mul(stage, e.i32(8))));
+  }
+  int64_t barrierOffset() const { return mggemmBarrierOffset(tile, eb); }
+
+  /// Output columns, and the reduction extent for kinds where it is fixed.
+  Value outputColumns() { return spec.kind == MGGEMM_KIND_FORWARD ? N : K; }
+
+  /// Where a tile sits in the product, derived from the scheduler's answer.
+  struct TileCoords {
+    Value group;
+    Value rowInOutput;   // first output row of the tile (absolute)
+    Value rowsValid;     // rows of the tile that belong to it (may exceed m)
+    Value colStart;      // first output column
+    Value kBlocks;       // reduction steps of tile.k
+    Value reductionBase; // grad_weight: first row of the group in dY and X
+    Value rowInOperand;  // forward/grad_input: first row of A
+  };
+  TileCoords tileCoords(const ScheduledTile &t);
+
+  void initBarriers();
+  void buildProducer(TileScheduler &scheduler);
+  void buildConsumer(TileScheduler &scheduler, Value consumerIndex);
+  void issueLoads(const TileCoords &c, Value kb, Value stage);
+  Value mmaStage(Value acc, Value stage, Value consumerIndex);
+  void zeroRowsPastGroupEnd(Value stage, Value validRows, Value consumerTid);
+  void release(Value stage);
+  void storeTile(Value acc, const TileCoords &c, Value consumerIndex);
+
+  KernelEmitter &e;
+  const GroupedGemmKernelSpec &spec;
+  mggemmTileConfig tile;
+  int64_t numConsumers;
+  int64_t eb;
+
+  Value tensorMapA, tensorMapB, out, sizes, M, N, K, G;
+  Value smem;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Set-up
+//===----------------------------------------------------------------------===//
+
+void KernelBodyBuilder::initBarriers() {
+  Value tid = e.threadId();
+  e.ifThen(e.eq(tid, e.i32(0)), [&] {
+    for (int64_t s = 0; s < tile.stages; ++s) {
+      // `full`: the producer's arrive.expect_tx plus the TMA bytes.
+      e.mbarrierInit(fullBarrier(e.i32(s)), 1);
+      // `empty`: one arrival per consumer warp once its MMAs are done.
+      e.mbarrierInit(emptyBarrier(e.i32(s)), 4 * numConsumers);
+    }
+    e.fenceMbarrierInit();
+  });
+  e.syncThreads();
+}
+
+void KernelBodyBuilder::build() {
+  smem = e.alignedSharedMemory(kSharedMemorySymbol, 1024);
+  initBarriers();
+
+  Value tid = e.threadId();
+  Value warpgroup = e.divu(tid, e.i32(kWarpgroupThreads));
+  TileScheduler scheduler(e, spec, sizes, M, N, K, G);
+  e.ifThenElse(
+      e.eq(warpgroup, e.i32(0)),
+      [&] {
+        e.setMaxRegisters(kProducerRegisters, /*increase=*/false);
+        // One warp schedules; the other three producer warps are done.
+        e.ifThen(e.eq(e.divu(tid, e.i32(32)), e.i32(0)),
+                 [&] { buildProducer(scheduler); });
+      },
+      [&] {
+        e.setMaxRegisters(consumerRegisters(numConsumers), /*increase=*/true);
+        buildConsumer(scheduler, e.sub(warpgroup, e.i32(1)));
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Tiles
+//===----------------------------------------------------------------------===//
+
+KernelBodyBuilder::TileCoords
+KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
+  TileCoords c;
+  Value local = e.sub(t.tile, t.groupTileStart);
+  Value nTiles = e.ceilDiv(outputColumns(), e.i32(tile.n));
+  Value mTile = e.divu(local, nTiles);
+  Value nTile = e.remu(local, nTiles);
+  Value mOffset = e.mul(mTile, e.i32(tile.m));
+  c.group = t.group;
+  c.colStart = e.mul(nTile, e.i32(tile.n));
+  if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
+    // Output rows are dW[g]'s N rows; the reduction runs over the group.
+    c.rowInOperand = mOffset;
+    c.rowInOutput = e.add(e.mul(t.group, N), mOffset);
+    c.rowsValid = e.sub(N, mOffset);
+    c.reductionBase = t.groupRowStart;
+    c.kBlocks = e.ceilDiv(t.groupRows, e.i32(tile.k));
+  } else {
+    c.rowInOperand = e.add(t.groupRowStart, mOffset);
+    c.rowInOutput = c.rowInOperand;
+    c.rowsValid = e.sub(t.groupRows, mOffset);
+    c.reductionBase = e.i32(0);
+    Value reduction = spec.kind == MGGEMM_KIND_FORWARD ? K : N;
+    c.kBlocks = e.ceilDiv(reduction, e.i32(tile.k));
+  }
+  return c;
+}
+
+//===----------------------------------------------------------------------===//
+// Producer
+//===----------------------------------------------------------------------===//
+
+void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb,
+                                   Value stage) {
+  Value bar = fullBarrier(stage);
+  Value a = stageA(stage), b = stageB(stage);
+  Value kOffset = e.mul(kb, e.i32(tile.k));
+  switch (spec.kind) {
+  case MGGEMM_KIND_FORWARD:
+    // X {K, M} box {k, m}; W {K, N, G} box {k, n, 1}.
+    e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
+    e.tmaLoad(b, tensorMapB, {kOffset, c.colStart, c.group}, bar);
+    return;
+  case MGGEMM_KIND_GRAD_INPUT:
+    // dY {N, M} box {k, m}; W {K, N, G} read MN-major in 64-column boxes.
+    e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
+    for (int64_t i = 0; i < tile.n / 64; ++i)
+      e.tmaLoad(e.gep(b, e.i32(i * kBoxBytes)), tensorMapB,
+                {e.add(c.colStart, e.i32(i * 64)), kOffset, c.group}, bar);
+    return;
+  case MGGEMM_KIND_GRAD_WEIGHT: {
+    // dY {N, M} and X {K, M}, both MN-major in 64-wide boxes of k rows.
+    Value row = e.add(c.reductionBase, kOffset);
+    for (int64_t i = 0; i < tile.m / 64; ++i)
+      e.tmaLoad(e.gep(a, e.i32(i * kBoxBytes)), tensorMapA,
+                {e.add(c.rowInOperand, e.i32(i * 64)), row}, bar);
+    for (int64_t i = 0; i < tile.n / 64; ++i)
+      e.tmaLoad(e.gep(b, e.i32(i * kBoxBytes)), tensorMapB,
+                {e.add(c.colStart, e.i32(i * 64)), row}, bar);
+    return;
+  }
+  }
+}
+
+void KernelBodyBuilder::buildProducer(TileScheduler &scheduler) {
+  Value isLeader = e.eq(e.laneId(), e.i32(0));
+  scheduler.forEachTile(
+      [&](const ScheduledTile &t, Value stage, Value phase) {
+        TileCoords c = tileCoords(t);
+        e.ifThen(isLeader, [&] {
+          e.forLoop(c.kBlocks, {stage, phase}, [&](Value kb, ValueRange it) {
+            Value s = it[0], p = it[1];
+            // Wait until the consumers freed the slot (the first pass
+            // through the ring waits on the phase before the first).
+            e.mbarrierWait(emptyBarrier(s), e.xorI(p, e.i32(1)));
+            e.mbarrierArriveExpectTx(fullBarrier(s), stageBytes());
+            issueLoads(c, kb, s);
+            return e.advanceStage(s, p, tile.stages);
+          });
+        });
+        return e.advanceStageBy(stage, phase, c.kBlocks, tile.stages);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Consumers
+//===----------------------------------------------------------------------===//
+
+/// A wgmma shared-memory descriptor with 128-byte swizzling: start address,
+/// leading and stride byte offsets in 16-byte units, layout type 1 in bits
+/// 62-63.
+static Value matrixDescriptor(KernelEmitter &e, Value address, int64_t lbo,
+                              int64_t sbo) {
+  int64_t fixed =
+      ((lbo >> 4) << 16) | ((sbo >> 4) << 32) | (int64_t(1) << 62);
+  Value start = e.zext64(e.andI(e.shru(address, e.i32(4)), e.i32(0x3FFF)));
+  return e.orI(start, e.i64(fixed));
+}
+
+Value KernelBodyBuilder::mmaStage(Value acc, Value stage,
+                                  Value consumerIndex) {
+  Value aBase = e.sharedAddress(stageA(stage));
+  Value bBase = e.sharedAddress(stageB(stage));
+  // K-major tiles hold 128-byte rows of the reduction: a k16 step moves 32
+  // bytes along the row, and 8-row groups are 1024 bytes apart. MN-major
+  // tiles hold one reduction row per 128 bytes: a k16 step moves 16 rows,
+  // 8-row groups are 1024 bytes apart (SBO) and 64-wide chunks of the M/N
+  // extent one box apart (LBO).
+  Value aRows = aIsMNMajor() ? e.mul(consumerIndex, e.i32(kBoxBytes))
+                             : e.mul(consumerIndex, e.i32(64 * 128));
+  aBase = e.add(aBase, aRows);
+  int64_t aStep = aIsMNMajor() ? kMmaK * kSwizzleRowBytes : kMmaK * eb;
+  int64_t bStep = bIsMNMajor() ? kMmaK * kSwizzleRowBytes : kMmaK * eb;
+  int64_t lbo = int64_t(tile.k) * kSwizzleRowBytes;
+  e.wgmmaFence();
+  for (int64_t kk = 0; kk < tile.k / kMmaK; ++kk) {
+    Value descA = matrixDescriptor(e, e.add(aBase, e.i32(kk * aStep)),
+                                   aIsMNMajor() ? lbo : 16, 1024);
+    Value descB = matrixDescriptor(e, e.add(bBase, e.i32(kk * bStep)),
+                                   bIsMNMajor() ? lbo : 16, 1024);
+    acc = e.wgmma(acc, descA, descB, tile.n, spec.dtype, aIsMNMajor(),
+                  bIsMNMajor());
+  }
+  e.wgmmaCommit();
+  return acc;
+}
+
+void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows,
+                                             Value consumerTid) {
+  // The stage holds (m + n) / 64 boxes of tile.k swizzled 128-byte rows;
+  // row r of a box is bytes [128 r, 128 r + 128) whatever the swizzle, so
+  // zeroing a row is zeroing those bytes.
+  int64_t chunksPerBox = int64_t(tile.k) * kSwizzleRowBytes / 16;
+  int64_t numChunks = (tile.m + tile.n) / 64 * chunksPerBox;
+  Value base = stageA(stage);
+  e.forLoop(consumerTid, e.i32(numChunks),
+            e.i32(numConsumers * kWarpgroupThreads), [&](Value chunk) {
+              Value row = e.divu(e.remu(chunk, e.i32(chunksPerBox)),
+                                 e.i32(kSwizzleRowBytes / 16));
+              e.ifThen(e.uge(row, validRows), [&] {
+                e.storeZero16(e.gep(base, e.mul(chunk, e.i32(16))));
+              });
+            });
+  // The tensor cores read shared memory through the async proxy.
+  e.fenceProxyAsyncShared();
+  e.namedBarrier(kConsumerBarrierId, numConsumers * kWarpgroupThreads);
+}
+
+void KernelBodyBuilder::release(Value stage) {
+  e.ifThen(e.eq(e.laneId(), e.i32(0)),
+           [&] { e.mbarrierArrive(emptyBarrier(stage)); });
+}
+
+void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
+                                      Value consumerIndex) {
+  Value consumerTid =
+      e.sub(e.threadId(), e.i32(kWarpgroupThreads));
+  scheduler.forEachTile([&](const ScheduledTile &t, Value stage,
+                            Value phase) {
+    TileCoords c = tileCoords(t);
+    Value acc = e.fenceAccumulator(e.zeroAccumulator(tile.n / 2));
+    SmallVector<Value> results = e.forLoop(
+        c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
+          Value acc = it[0], s = it[1], p = it[2];
+          e.mbarrierWait(fullBarrier(s), p);
+          if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
+            Value valid = e.sub(t.groupRows, e.mul(kb, e.i32(tile.k)));
+            e.ifThen(e.ult(valid, e.i32(tile.k)), [&] {
+              zeroRowsPastGroupEnd(s, valid, consumerTid);
+            });
+          }
+          acc = mmaStage(acc, s, consumerIndex);
+          // Keep one MMA batch in flight; the one before it is done, so its
+          // stage can be refilled.
+          e.wgmmaWait(1);
+          e.ifThen(e.ugt(kb, e.i32(0)), [&] {
+            release(e.previousStage(s, tile.stages));
+          });
+          SmallVector<Value> next = e.advanceStage(s, p, tile.stages);
+          return SmallVector<Value>{acc, next[0], next[1]};
+        });
+    // Unconditional, so that ptxas sees every path to the epilogue drain
+    // the MMAs (it would otherwise serialise all of them).
+    e.wgmmaWait(0);
+    e.ifThen(e.ugt(c.kBlocks, e.i32(0)), [&] {
+      release(e.previousStage(results[1], tile.stages));
+    });
+    storeTile(e.fenceAccumulator(results[0]), c, consumerIndex);
+    return SmallVector<Value>{results[1], results[2]};
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Epilogue
+//===----------------------------------------------------------------------===//
+
+void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
+                                  Value consumerIndex) {
+  // wgmma m64nN f32 accumulators: warp w of the warpgroup holds rows
+  // 16w + lane/4 and 16w + lane/4 + 8; register 4j + {0,1} holds columns
+  // 8j + 2(lane%4) + {0,1} of the first row, 4j + {2,3} of the second.
+  Value lane = e.laneId();
+  Value warp = e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)),
+                      e.i32(32));
+  Value row0 = e.add(e.mul(consumerIndex, e.i32(64)),
+                     e.add(e.mul(warp, e.i32(16)), e.divu(lane, e.i32(4))));
+  Value col0 = e.add(c.colStart, e.mul(e.remu(lane, e.i32(4)), e.i32(2)));
+  Value columns = outputColumns();
+  Value ld = e.zext64(columns);
+  for (int64_t half = 0; half < 2; ++half) {
+    Value row = e.add(row0, e.i32(8 * half));
+    Value rowOk = e.ult(row, c.rowsValid);
+    Value rowOffset = e.mul(e.zext64(e.add(c.rowInOutput, row)), ld);
+    for (int64_t j = 0; j < tile.n / 8; ++j) {
+      Value col = e.add(col0, e.i32(8 * j));
+      Value ok = e.andI(rowOk, e.ult(col, columns));
+      Value lo = e.extract(acc, 4 * j + 2 * half);
+      Value hi = e.extract(acc, 4 * j + 2 * half + 1);
+      e.ifThen(ok, [&] {
+        Value index = e.add(rowOffset, e.zext64(col));
+        e.storePair(out, index, lo, hi, spec.dtype);
+      });
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Entry point
+//===----------------------------------------------------------------------===//
+
+gpu::GPUFuncOp
+mlir::mggemm::buildGroupedGemmKernel(OpBuilder &builder, Location loc,
+                                     gpu::GPUModuleOp module,
+                                     const GroupedGemmKernelSpec &spec) {
+  MLIRContext *ctx = builder.getContext();
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  KernelEmitter::declareSharedMemory(builder, loc, module,
+                                     kSharedMemorySymbol, 1024);
+
+  Type i32 = builder.getI32Type();
+  Type tensorMap = KernelEmitter::tensorMapType(ctx);
+  Type global = LLVM::LLVMPointerType::get(ctx, 1);
+  auto type = builder.getFunctionType(
+      {tensorMap, tensorMap, global, global, i32, i32, i32, i32}, {});
+  auto func = gpu::GPUFuncOp::create(builder, loc, spec.getKernelName(), type);
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), builder.getUnitAttr());
+  func->setAttr("nvvm.maxntid", builder.getDenseI32ArrayAttr(
+                                    {int32_t(spec.getNumThreads()), 1, 1}));
+  // One CTA per SM: ptxas caps registers at 64K / threads at entry, which
+  // `setmaxnreg` then moves from the producer to the consumers.
+  func->setAttr("nvvm.minctasm", builder.getI32IntegerAttr(1));
+
+  builder.setInsertionPointToStart(&func.getBody().front());
+  KernelEmitter emitter(builder, loc);
+  KernelBodyBuilder(emitter, spec, func).build();
+  gpu::ReturnOp::create(builder, loc);
+  return func;
+}

@@ -1,0 +1,139 @@
+//===- KernelEmitter.h - building blocks of the grouped GEMM kernel -*- C++ -*-===//
+//
+// Thin helpers over arith, scf, gpu, nvvm and llvm ops that keep the kernel
+// builder readable: 32-bit index arithmetic, structured control flow from
+// lambdas, mbarriers, TMA, wgmma and the accumulator register fence.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGGEMM_LIB_CONVERSION_MGGEMMTOGPU_KERNELEMITTER_H
+#define MGGEMM_LIB_CONVERSION_MGGEMMTOGPU_KERNELEMITTER_H
+
+#include "mggemm/Runtime/KernelABI.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace mlir {
+namespace mggemm {
+
+class KernelEmitter {
+public:
+  KernelEmitter(OpBuilder &builder, Location loc) : b(builder), loc(loc) {}
+
+  OpBuilder &builder() { return b; }
+  Location getLoc() const { return loc; }
+
+  /// `!llvm.array<16 x i64>`: a 128-byte CUtensorMap passed by value.
+  static Type tensorMapType(MLIRContext *ctx);
+  /// Declares `symbol` as the module's extern dynamic shared memory array.
+  static void declareSharedMemory(OpBuilder &builder, Location loc,
+                                  gpu::GPUModuleOp module, StringRef symbol,
+                                  int64_t alignment);
+
+  // Constants and unsigned integer arithmetic (i32 or i64 operands).
+  Value i32(int64_t value);
+  Value i64(int64_t value);
+  Value add(Value a, Value b);
+  Value sub(Value a, Value b);
+  Value mul(Value a, Value b);
+  Value divu(Value a, Value b);
+  Value remu(Value a, Value b);
+  Value ceilDiv(Value a, Value b);
+  Value minu(Value a, Value b);
+  Value maxs(Value a, Value b);
+  Value andI(Value a, Value b);
+  Value orI(Value a, Value b);
+  Value xorI(Value a, Value b);
+  Value shru(Value a, Value b);
+  Value eq(Value a, Value b);
+  Value ult(Value a, Value b);
+  Value uge(Value a, Value b);
+  Value ugt(Value a, Value b);
+  Value select(Value cond, Value a, Value b);
+  Value zext64(Value a);
+
+  // Thread coordinates as i32.
+  Value threadId();
+  Value laneId();
+  Value blockId();
+  Value gridDim();
+
+  // Warp collectives.
+  /// Value from lane - offset and whether that lane exists.
+  std::pair<Value, Value> shuffleUp(Value value, int64_t offset);
+  Value shuffleIdx(Value value, Value lane);
+  Value ballot(Value predicate);
+  Value countTrailingZeros(Value value);
+
+  // Structured control flow.
+  void ifThen(Value cond, function_ref<void()> thenBody);
+  void ifThenElse(Value cond, function_ref<void()> thenBody,
+                  function_ref<void()> elseBody);
+  /// `for (iv = 0; iv < upper; ++iv)` carrying `iterArgs`; returns them.
+  SmallVector<Value>
+  forLoop(Value upper, ValueRange iterArgs,
+          function_ref<SmallVector<Value>(Value, ValueRange)> body);
+  void forLoop(Value lower, Value upper, Value step,
+               function_ref<void(Value)> body);
+
+  // Memory.
+  Value gep(Value pointer, Value byteOffset);
+  Value loadI32(Value pointer, Value index);
+  /// The dynamic shared memory rounded up to `alignment` (the slack is part
+  /// of the size the runtime requests).
+  Value alignedSharedMemory(StringRef symbol, int64_t alignment);
+  /// 32-bit shared-window address of a shared pointer.
+  Value sharedAddress(Value pointer);
+  /// The address of a by-value tensor-map argument (see
+  /// mggemm-lower-tensor-map-args).
+  Value castToPointer(Value tensorMapArg);
+  void storeZero16(Value sharedPointer);
+  /// Stores f32 `lo`, `hi` converted to `dtype` at element `index` (i64) of
+  /// `base`, as one 4-byte store.
+  void storePair(Value base, Value index, Value lo, Value hi,
+                 mggemmDtype dtype);
+
+  // Synchronisation.
+  void syncThreads();
+  void namedBarrier(int64_t id, int64_t numThreads);
+  void mbarrierInit(Value barrier, int64_t count);
+  void fenceMbarrierInit();
+  void mbarrierWait(Value barrier, Value phase);
+  void mbarrierArrive(Value barrier);
+  void mbarrierArriveExpectTx(Value barrier, int64_t bytes);
+  void fenceProxyAsyncShared();
+  void setMaxRegisters(int64_t count, bool increase);
+
+  // The stage ring: stage index and phase parity advance together.
+  SmallVector<Value> advanceStage(Value stage, Value phase, int64_t stages);
+  SmallVector<Value> advanceStageBy(Value stage, Value phase, Value count,
+                                    int64_t stages);
+  Value previousStage(Value stage, int64_t stages);
+
+  // TMA and wgmma.
+  void tmaLoad(Value dst, Value tensorMap, ArrayRef<Value> coords,
+               Value barrier);
+  void wgmmaFence();
+  void wgmmaCommit();
+  void wgmmaWait(int64_t pending);
+  Value wgmma(Value acc, Value descA, Value descB, int64_t n,
+              mggemmDtype dtype, bool transposeA, bool transposeB);
+  Value zeroAccumulator(int64_t numRegisters);
+  /// Ties every accumulator register to an empty volatile asm so that no
+  /// read or write of them moves across a wgmma fence or wait.
+  Value fenceAccumulator(Value acc);
+  Value extract(Value aggregate, int64_t index);
+
+private:
+  Value cmp(int predicate, Value a, Value b);
+
+  OpBuilder &b;
+  Location loc;
+};
+
+} // namespace mggemm
+} // namespace mlir
+
+#endif // MGGEMM_LIB_CONVERSION_MGGEMMTOGPU_KERNELEMITTER_H
