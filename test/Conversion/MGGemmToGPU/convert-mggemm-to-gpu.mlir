@@ -1,0 +1,85 @@
+// RUN: mggemm-opt %s --convert-mggemm-to-gpu -split-input-file | FileCheck %s
+
+// The forward op becomes a launch of a persistent kernel: tensor maps
+// encoded by the runtime and passed by value, one CTA per SM, 384 threads
+// (one producer and two consumer warpgroups) and the ring's shared memory.
+
+// CHECK-LABEL: func.func @forward
+// CHECK:         %[[MAPA:.*]] = llvm.alloca {{.*}} x !llvm.array<16 x i64> {alignment = 64 : i64}
+// CHECK:         call @mggemmEncodeTensorMap(%[[MAPA]], %c0_i32, %c0_i32{{.*}})
+// CHECK:         cf.assert
+// CHECK:         %[[SMS:.*]] = call @mggemmDeviceSMCount()
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_bf16_m128n256k64s4
+// CHECK-SAME:      threads in (%c384
+// CHECK-SAME:      dynamic_shared_memory_size %c197696_i32
+// CHECK-SAME:      args(%{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32)
+// CHECK:       gpu.module @mggemm_kernels
+// CHECK:         llvm.mlir.global external @mggemm_dynamic_smem() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
+// CHECK:         gpu.func @mggemm_forward_bf16_m128n256k64s4(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32) kernel
+// CHECK-SAME:      nvvm.maxntid = array<i32: 384, 1, 1>
+// CHECK-SAME:      nvvm.minctasm = 1
+// CHECK-DAG:       nvvm.mbarrier.init
+// CHECK-DAG:       nvvm.setmaxregister  decrease 40
+// CHECK-DAG:       nvvm.setmaxregister  increase 232
+// CHECK-DAG:       nvvm.mbarrier.arrive.expect_tx
+// CHECK-DAG:       nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK-DAG:       nvvm.mbarrier.try_wait.parity
+// CHECK-DAG:       nvvm.wgmma.fence.aligned
+// CHECK-DAG:       nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK-DAG:       nvvm.wgmma.commit.group.sync.aligned
+// CHECK-DAG:       nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-DAG:       nvvm.mbarrier.arrive
+func.func @forward(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
+                   %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x7168xbf16>, memref<8x4096x7168xbf16>, memref<8xi32>)
+      outs(%y : memref<?x4096xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  return
+}
+
+// -----
+
+// The gradients read the weight (and, for dW, both operands) transposed from
+// shared memory: wgmma layouts col/row instead of row/col.
+
+// CHECK-LABEL: func.func @gradients
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_grad_input_f16_m128n256k64s4
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_grad_weight_f16_m64n128k64s6
+// CHECK-SAME:      threads in (%c256
+// CHECK:       gpu.func @mggemm_grad_input_f16_m128n256k64s4
+// CHECK:         nvvm.wgmma.mma_async {{.*}} A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
+// CHECK:       gpu.func @mggemm_grad_weight_f16_m64n128k64s6
+// Rows past a group's end are zeroed in shared memory before the MMA reads
+// them, then made visible to the async proxy.
+// CHECK:         nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK:         nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <row>]
+func.func @gradients(%dy: memref<?x?xf16>, %x: memref<?x?xf16>, %w: memref<?x?x?xf16>,
+                     %sizes: memref<?xi32>, %dx: memref<?x?xf16>, %dw: memref<?x?x?xf16>) {
+  mggemm.grouped_matmul_grad_input ins(%dy, %w, %sizes : memref<?x?xf16>, memref<?x?x?xf16>, memref<?xi32>)
+      outs(%dx : memref<?x?xf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  mggemm.grouped_matmul_grad_weight ins(%dy, %x, %sizes : memref<?x?xf16>, memref<?x?xf16>, memref<?xi32>)
+      outs(%dw : memref<?x?x?xf16>)
+      {tile_config = #mggemm.tile_config<m = 64, n = 128, k = 64, stages = 6>}
+  return
+}
+
+// -----
+
+// Two launches of one configuration share one kernel.
+
+// CHECK-LABEL: func.func @shared_kernel
+// CHECK-COUNT-2: gpu.launch_func @mggemm_kernels::@mggemm_forward_bf16_m128n256k64s4
+// CHECK-COUNT-1: gpu.func @mggemm_forward_bf16_m128n256k64s4
+// CHECK-NOT:     gpu.func
+func.func @shared_kernel(%x: memref<?x64xbf16>, %w: memref<2x64x64xbf16>,
+                         %sizes: memref<2xi32>, %y: memref<?x64xbf16>) {
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x64xbf16>, memref<2x64x64xbf16>, memref<2xi32>)
+      outs(%y : memref<?x64xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x64xbf16>, memref<2x64x64xbf16>, memref<2xi32>)
+      outs(%y : memref<?x64xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  return
+}
