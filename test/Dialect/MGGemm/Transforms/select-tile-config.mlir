@@ -1,0 +1,81 @@
+// RUN: mggemm-opt %s -mggemm-select-tile-config -split-input-file | FileCheck %s
+
+// The table in include/mggemm/Runtime/TileConfigs.h holds one kernel per
+// kind today, 128x256x64 with 4 stages; the DEFAULT capture below spells it.
+// When benchmarks give kinds or shapes their own rows, split it up.
+
+// CHECK-LABEL: func.func @fills_missing_configs(
+// CHECK:         mggemm.grouped_matmul ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<[[DEFAULT:m = 128, n = 256, k = 64, stages = 4]]>} -> tensor<?x4096xbf16>
+// CHECK:         mggemm.grouped_matmul_grad_input ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<[[DEFAULT]]>} -> tensor<?x7168xbf16>
+// CHECK:         mggemm.grouped_matmul_grad_weight ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<[[DEFAULT]]>} -> tensor<8x4096x7168xbf16>
+// CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<[[DEFAULT]]>, grad_weight_tile_config = #mggemm.tile_config<[[DEFAULT]]>}
+func.func @fills_missing_configs(%x: tensor<?x7168xbf16>, %w: tensor<8x4096x7168xbf16>,
+                                 %sizes: tensor<8xi32>, %y: tensor<?x4096xbf16>,
+                                 %dy: tensor<?x4096xbf16>, %dx: tensor<?x7168xbf16>,
+                                 %dw: tensor<8x4096x7168xbf16>) {
+  %0 = mggemm.grouped_matmul
+         ins(%x, %w, %sizes : tensor<?x7168xbf16>, tensor<8x4096x7168xbf16>, tensor<8xi32>)
+         outs(%y : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+  %1 = mggemm.grouped_matmul_grad_input
+         ins(%dy, %w, %sizes : tensor<?x4096xbf16>, tensor<8x4096x7168xbf16>, tensor<8xi32>)
+         outs(%dx : tensor<?x7168xbf16>) -> tensor<?x7168xbf16>
+  %2 = mggemm.grouped_matmul_grad_weight
+         ins(%dy, %x, %sizes : tensor<?x4096xbf16>, tensor<?x7168xbf16>, tensor<8xi32>)
+         outs(%dw : tensor<8x4096x7168xbf16>) -> tensor<8x4096x7168xbf16>
+  %3:2 = mggemm.grouped_matmul_backward
+           ins(%dy, %x, %w, %sizes : tensor<?x4096xbf16>, tensor<?x7168xbf16>,
+                                     tensor<8x4096x7168xbf16>, tensor<8xi32>)
+           outs(%dx, %dw : tensor<?x7168xbf16>, tensor<8x4096x7168xbf16>)
+           -> tensor<?x7168xbf16>, tensor<8x4096x7168xbf16>
+  return
+}
+
+// -----
+
+// Configurations set by hand are kept, including one half of a backward op;
+// the other half gets the table's choice.
+// CHECK-LABEL: func.func @keeps_hand_set_configs(
+// CHECK:         mggemm.grouped_matmul ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 64, n = 128, k = 64, stages = 6>}{{$}}
+// CHECK:         mggemm.grouped_matmul_grad_input ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 3>}{{$}}
+// CHECK:         mggemm.grouped_matmul_grad_weight ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 64, n = 64, k = 64, stages = 8>}{{$}}
+// CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>, grad_weight_tile_config = #mggemm.tile_config<m = 64, n = 256, k = 64, stages = 2>}{{$}}
+// CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<m = 64, n = 192, k = 64, stages = 5>, grad_weight_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}{{$}}
+func.func @keeps_hand_set_configs(%x: memref<?x64xf16>, %w: memref<4x64x64xf16>,
+                                  %sizes: memref<4xi32>, %y: memref<?x64xf16>,
+                                  %dy: memref<?x64xf16>, %dx: memref<?x64xf16>,
+                                  %dw: memref<4x64x64xf16>) {
+  mggemm.grouped_matmul
+      ins(%x, %w, %sizes : memref<?x64xf16>, memref<4x64x64xf16>, memref<4xi32>)
+      outs(%y : memref<?x64xf16>)
+      {tile_config = #mggemm.tile_config<m = 64, n = 128, k = 64, stages = 6>}
+  mggemm.grouped_matmul_grad_input
+      ins(%dy, %w, %sizes : memref<?x64xf16>, memref<4x64x64xf16>, memref<4xi32>)
+      outs(%dx : memref<?x64xf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 3>}
+  mggemm.grouped_matmul_grad_weight
+      ins(%dy, %x, %sizes : memref<?x64xf16>, memref<?x64xf16>, memref<4xi32>)
+      outs(%dw : memref<4x64x64xf16>)
+      {tile_config = #mggemm.tile_config<m = 64, n = 64, k = 64, stages = 8>}
+  mggemm.grouped_matmul_backward
+      ins(%dy, %x, %w, %sizes : memref<?x64xf16>, memref<?x64xf16>, memref<4x64x64xf16>, memref<4xi32>)
+      outs(%dx, %dw : memref<?x64xf16>, memref<4x64x64xf16>)
+      {grad_weight_tile_config = #mggemm.tile_config<m = 64, n = 256, k = 64, stages = 2>}
+  mggemm.grouped_matmul_backward
+      ins(%dy, %x, %w, %sizes : memref<?x64xf16>, memref<?x64xf16>, memref<4x64x64xf16>, memref<4xi32>)
+      outs(%dx, %dw : memref<?x64xf16>, memref<4x64x64xf16>)
+      {grad_input_tile_config = #mggemm.tile_config<m = 64, n = 192, k = 64, stages = 5>}
+  return
+}
+
+// -----
+
+// Fully dynamic shapes still get a configuration.
+// CHECK-LABEL: func.func @dynamic_shapes(
+// CHECK:         mggemm.grouped_matmul_grad_weight ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}{{$}}
+func.func @dynamic_shapes(%dy: memref<?x?xbf16>, %x: memref<?x?xbf16>,
+                          %sizes: memref<?xi32>, %dw: memref<?x?x?xbf16>) {
+  mggemm.grouped_matmul_grad_weight
+      ins(%dy, %x, %sizes : memref<?x?xbf16>, memref<?x?xbf16>, memref<?xi32>)
+      outs(%dw : memref<?x?x?xbf16>)
+  return
+}

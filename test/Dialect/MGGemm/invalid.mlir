@@ -1,0 +1,209 @@
+// Every diagnostic of the mggemm verifiers (MGGemmOps.cpp) and of
+// TileConfigAttr::verify (MGGemmDialect.cpp), one case each. Dimension
+// mismatches have one case per symbolic dimension and the multiple-of-8 rule
+// one per constrained dimension, since each names its dimension.
+// RUN: mggemm-opt %s -split-input-file -verify-diagnostics
+
+//===----------------------------------------------------------------------===//
+// Tensor and memref forms
+//===----------------------------------------------------------------------===//
+
+func.func @mixed_tensor_and_memref(%x: tensor<?x64xbf16>, %w: tensor<4x64x64xbf16>,
+                                   %sizes: memref<4xi32>, %y: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op operands must be all tensors or all memrefs, but 'sizes' is 'memref<4xi32>' and 'input' is 'tensor<?x64xbf16>'}}
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xbf16>, tensor<4x64x64xbf16>, memref<4xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @tensor_form_without_result(%dy: tensor<?x64xbf16>, %w: tensor<4x64x64xbf16>,
+                                      %sizes: tensor<4xi32>, %dx: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_grad_input' op tensor form must return 1 result(s), one per destination, but has 0}}
+  mggemm.grouped_matmul_grad_input ins(%dy, %w, %sizes : tensor<?x64xbf16>, tensor<4x64x64xbf16>, tensor<4xi32>)
+      outs(%dx : tensor<?x64xbf16>)
+  return
+}
+
+// -----
+
+func.func @result_type_differs_from_destination(%dy: tensor<?x64xbf16>, %x: tensor<?x64xbf16>,
+                                                 %sizes: tensor<4xi32>, %dw: tensor<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_grad_weight' op result type 'tensor<4x64x64xf16>' must match its destination type 'tensor<4x64x64xbf16>'}}
+  %0 = mggemm.grouped_matmul_grad_weight ins(%dy, %x, %sizes : tensor<?x64xbf16>, tensor<?x64xbf16>, tensor<4xi32>)
+         outs(%dw : tensor<4x64x64xbf16>) -> tensor<4x64x64xf16>
+  return
+}
+
+// -----
+
+func.func @memref_form_with_results(%dy: memref<?x64xbf16>, %x: memref<?x64xbf16>,
+                                    %w: memref<4x64x64xbf16>, %sizes: memref<4xi32>,
+                                    %dx: memref<?x64xbf16>, %dw: memref<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_backward' op memref form must not return results, but has 2}}
+  %0:2 = mggemm.grouped_matmul_backward
+           ins(%dy, %x, %w, %sizes : memref<?x64xbf16>, memref<?x64xbf16>, memref<4x64x64xbf16>, memref<4xi32>)
+           outs(%dx, %dw : memref<?x64xbf16>, memref<4x64x64xbf16>)
+           -> tensor<?x64xbf16>, tensor<4x64x64xbf16>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Ranks and element types
+//===----------------------------------------------------------------------===//
+
+func.func @weight_of_rank_2(%x: tensor<?x64xbf16>, %w: tensor<64x64xbf16>,
+                            %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op 'weight' must have rank 3 ([G, N, K]), but has rank 2}}
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xbf16>, tensor<64x64xbf16>, tensor<4xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @sizes_of_i64(%x: memref<?x64xbf16>, %w: memref<4x64x64xbf16>,
+                        %sizes: memref<4xi64>, %y: memref<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op 'sizes' must have element type i32, but has 'i64'}}
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x64xbf16>, memref<4x64x64xbf16>, memref<4xi64>)
+      outs(%y : memref<?x64xbf16>)
+  return
+}
+
+// -----
+
+func.func @f32_operands(%x: tensor<?x64xf32>, %w: tensor<4x64x64xf32>,
+                        %sizes: tensor<4xi32>, %y: tensor<?x64xf32>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op element type must be bf16 or f16, but 'input' has 'f32'}}
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xf32>, tensor<4x64x64xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x64xf32>) -> tensor<?x64xf32>
+  return
+}
+
+// -----
+
+func.func @mixed_element_types(%dy: tensor<?x64xbf16>, %x: tensor<?x64xbf16>,
+                               %w: tensor<4x64x64xf16>, %sizes: tensor<4xi32>,
+                               %dx: tensor<?x64xbf16>, %dw: tensor<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_backward' op element type of 'weight' ('f16') must match 'grad_output' ('bf16')}}
+  %0:2 = mggemm.grouped_matmul_backward
+           ins(%dy, %x, %w, %sizes : tensor<?x64xbf16>, tensor<?x64xbf16>, tensor<4x64x64xf16>, tensor<4xi32>)
+           outs(%dx, %dw : tensor<?x64xbf16>, tensor<4x64x64xbf16>)
+           -> tensor<?x64xbf16>, tensor<4x64x64xbf16>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Dimensions
+//===----------------------------------------------------------------------===//
+
+func.func @m_mismatch(%x: tensor<16x64xbf16>, %w: tensor<4x64x64xbf16>,
+                      %sizes: tensor<4xi32>, %y: tensor<32x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op dimension M is 16 in 'input' (dim 0) but 32 in 'init' (dim 0)}}
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<16x64xbf16>, tensor<4x64x64xbf16>, tensor<4xi32>)
+         outs(%y : tensor<32x64xbf16>) -> tensor<32x64xbf16>
+  return
+}
+
+// -----
+
+func.func @n_mismatch(%dy: tensor<?x128xbf16>, %w: tensor<4x64x64xbf16>,
+                      %sizes: tensor<4xi32>, %dx: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_grad_input' op dimension N is 128 in 'grad_output' (dim 1) but 64 in 'weight' (dim 1)}}
+  %0 = mggemm.grouped_matmul_grad_input ins(%dy, %w, %sizes : tensor<?x128xbf16>, tensor<4x64x64xbf16>, tensor<4xi32>)
+         outs(%dx : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @k_mismatch(%dy: memref<?x64xbf16>, %x: memref<?x128xbf16>,
+                      %sizes: memref<4xi32>, %dw: memref<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_grad_weight' op dimension K is 128 in 'input' (dim 1) but 64 in 'init' (dim 2)}}
+  mggemm.grouped_matmul_grad_weight ins(%dy, %x, %sizes : memref<?x64xbf16>, memref<?x128xbf16>, memref<4xi32>)
+      outs(%dw : memref<4x64x64xbf16>)
+  return
+}
+
+// -----
+
+func.func @g_mismatch(%x: tensor<?x64xbf16>, %w: tensor<4x64x64xbf16>,
+                      %sizes: tensor<8xi32>, %y: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op dimension G is 4 in 'weight' (dim 0) but 8 in 'sizes' (dim 0)}}
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xbf16>, tensor<4x64x64xbf16>, tensor<8xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @n_not_multiple_of_8(%x: tensor<?x64xbf16>, %w: tensor<4x60x64xbf16>,
+                               %sizes: tensor<4xi32>, %y: tensor<?x60xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op dimension N must be a multiple of 8 (TMA needs 16-byte row strides), but is 60}}
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xbf16>, tensor<4x60x64xbf16>, tensor<4xi32>)
+         outs(%y : tensor<?x60xbf16>) -> tensor<?x60xbf16>
+  return
+}
+
+// -----
+
+// K is known only from the destination here: dynamic extents elsewhere do not
+// hide it.
+func.func @k_not_multiple_of_8(%dy: tensor<?x64xf16>, %x: tensor<?x?xf16>,
+                               %sizes: tensor<?xi32>, %dw: tensor<?x64x36xf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_grad_weight' op dimension K must be a multiple of 8 (TMA needs 16-byte row strides), but is 36}}
+  %0 = mggemm.grouped_matmul_grad_weight ins(%dy, %x, %sizes : tensor<?x64xf16>, tensor<?x?xf16>, tensor<?xi32>)
+         outs(%dw : tensor<?x64x36xf16>) -> tensor<?x64x36xf16>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Tile configurations
+//===----------------------------------------------------------------------===//
+
+// Four stages of 128x64 + 256x64 bf16 tiles fit in 227 KB; five do not. The
+// grad_weight config is checked as well as the grad_input one.
+func.func @tile_config_exceeds_shared_memory(%dy: tensor<?x64xbf16>, %x: tensor<?x64xbf16>,
+                                             %w: tensor<4x64x64xbf16>, %sizes: tensor<4xi32>,
+                                             %dx: tensor<?x64xbf16>, %dw: tensor<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_backward' op tile config #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 5> needs 246864 bytes of shared memory, more than the 232448 an sm_90a CTA can use}}
+  %0:2 = mggemm.grouped_matmul_backward
+           ins(%dy, %x, %w, %sizes : tensor<?x64xbf16>, tensor<?x64xbf16>, tensor<4x64x64xbf16>, tensor<4xi32>)
+           outs(%dx, %dw : tensor<?x64xbf16>, tensor<4x64x64xbf16>)
+           {grad_input_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>,
+            grad_weight_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 5>}
+           -> tensor<?x64xbf16>, tensor<4x64x64xbf16>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tile m must be 64 or 128 (one or two consumer warpgroups of 64 rows each), but is 256}}
+#bad_m = #mggemm.tile_config<m = 256, n = 256, k = 64, stages = 4>
+
+// -----
+
+// expected-error @+1 {{tile n must be 64, 128, 192 or 256 (a multiple of the 64-element swizzle width, at most the wgmma limit of 256), but is 96}}
+#bad_n = #mggemm.tile_config<m = 128, n = 96, k = 64, stages = 4>
+
+// -----
+
+// expected-error @+1 {{tile k must be 64 (one 128-byte swizzled row of 16-bit elements), but is 32}}
+#bad_k = #mggemm.tile_config<m = 128, n = 256, k = 32, stages = 4>
+
+// -----
+
+// expected-error @+1 {{stages must be between 2 and 8, but is 1}}
+#bad_stages = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 1>
+
+// -----
+
+// expected-error @+1 {{cluster shape must be 1x1 (thread-block clusters are not implemented yet), but is 2x1}}
+#bad_cluster = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>
