@@ -255,7 +255,7 @@ func.func @unknown_dialect_type(%x: tensor<?x64xbf16>, %w: tensor<4x64x64xbf16>,
 
 // -----
 
-// CHECK: broken-ir.mlir:[[@LINE+1]]:{{[0-9]+}}: error: failed to parse MGGemm_GemmKindAttr parameter 'value'
+// CHECK: broken-ir.mlir:[[@LINE+1]]:{{[0-9]+}}: error: unknown attribute `kind` in dialect `mggemm`
 #unknown_kind = #mggemm<kind backward>
 
 // -----

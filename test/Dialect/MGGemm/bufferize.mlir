@@ -105,3 +105,28 @@ func.func @memref_form(%dy: memref<?x64xf16>, %x: memref<?x64xf16>,
       outs(%dx, %dw : memref<?x64xf16>, memref<4x64x64xf16>)
   return
 }
+
+// -----
+
+// When the destination is still needed afterwards, bufferization writes into
+// a new buffer. A forward destination is read (rows past the last group keep
+// their values), so it is copied first; a grad-weight destination is
+// overwritten whole, so it is not.
+
+// CHECK-LABEL: func.func @destination_reused(
+// CHECK:         %[[Y2:.*]] = memref.alloc
+// CHECK:         memref.copy %{{.*}}, %[[Y2]]
+// CHECK:         mggemm.grouped_matmul {{.*}} outs(%[[Y2]]
+// CHECK:         %[[DW2:.*]] = memref.alloc
+// CHECK-NOT:     memref.copy
+// CHECK:         mggemm.grouped_matmul_grad_weight {{.*}} outs(%[[DW2]]
+func.func @destination_reused(%x: tensor<?x64xbf16>, %w: tensor<4x64x64xbf16>,
+                              %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>,
+                              %dy: tensor<?x64xbf16>, %dw: tensor<4x64x64xbf16>)
+    -> (tensor<?x64xbf16>, tensor<?x64xbf16>, tensor<4x64x64xbf16>, tensor<4x64x64xbf16>) {
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xbf16>, tensor<4x64x64xbf16>, tensor<4xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  %1 = mggemm.grouped_matmul_grad_weight ins(%dy, %x, %sizes : tensor<?x64xbf16>, tensor<?x64xbf16>, tensor<4xi32>)
+         outs(%dw : tensor<4x64x64xbf16>) -> tensor<4x64x64xbf16>
+  return %0, %y, %1, %dw : tensor<?x64xbf16>, tensor<?x64xbf16>, tensor<4x64x64xbf16>, tensor<4x64x64xbf16>
+}

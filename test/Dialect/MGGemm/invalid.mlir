@@ -65,6 +65,17 @@ func.func @weight_of_rank_2(%x: tensor<?x64xbf16>, %w: tensor<64x64xbf16>,
 
 // -----
 
+#sparse = #sparse_tensor.encoding<{map = (d0, d1) -> (d0 : dense, d1 : compressed)}>
+func.func @sparse_input(%x: tensor<?x64xbf16, #sparse>, %w: tensor<4x64x64xbf16>,
+                        %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op 'input' must be a dense tensor without encoding, but has #sparse_tensor.encoding}}
+  %r = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xbf16, #sparse>, tensor<4x64x64xbf16>, tensor<4xi32>)
+      outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return %r : tensor<?x64xbf16>
+}
+
+// -----
+
 func.func @sizes_of_i64(%x: memref<?x64xbf16>, %w: memref<4x64x64xbf16>,
                         %sizes: memref<4xi64>, %y: memref<?x64xbf16>) {
   // expected-error @+1 {{'mggemm.grouped_matmul' op 'sizes' must have element type i32, but has 'i64'}}

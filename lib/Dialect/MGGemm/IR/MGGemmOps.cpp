@@ -93,6 +93,12 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
 
   for (const OperandSpec *spec : all) {
     auto type = cast<ShapedType>(spec->value.getType());
+    if (auto tensor = dyn_cast<RankedTensorType>(type);
+        tensor && tensor.getEncoding())
+      return op->emitOpError()
+             << "'" << spec->name
+             << "' must be a dense tensor without encoding, but has "
+             << tensor.getEncoding();
     if (type.getRank() != static_cast<int64_t>(spec->dims.size()))
       return op->emitOpError()
              << "'" << spec->name << "' must have rank " << spec->dims.size()

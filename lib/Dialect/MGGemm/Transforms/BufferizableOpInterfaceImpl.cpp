@@ -16,13 +16,18 @@ namespace {
 /// Every mggemm op is in destination-passing style: each tensor result is
 /// written into its destination operand, inputs are only read. Rows of a
 /// forward or grad-input destination that belong to no group keep their
-/// values, so destinations are read too.
+/// values, so those destinations are read too; a grad-weight destination is
+/// overwritten whole (empty groups get zeros) and is not read.
 template <typename OpTy>
 struct GroupedGemmBufferization
     : DstBufferizableOpInterfaceExternalModel<GroupedGemmBufferization<OpTy>,
                                               OpTy> {
   bool bufferizesToMemoryRead(Operation *op, OpOperand &opOperand,
                               const AnalysisState &state) const {
+    if (auto gradWeight = dyn_cast<GroupedMatmulGradWeightOp>(op))
+      return &opOperand != &gradWeight.getInitMutable();
+    if (auto backward = dyn_cast<GroupedMatmulBackwardOp>(op))
+      return &opOperand != &backward.getGradWeightInitMutable();
     return true;
   }
 

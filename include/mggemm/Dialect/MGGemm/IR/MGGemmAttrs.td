@@ -17,8 +17,6 @@ def MGGemm_GemmKind : I32EnumAttr<"GemmKind",
   let genSpecializedAttr = 0;
 }
 
-def MGGemm_GemmKindAttr : EnumAttr<MGGemm_Dialect, MGGemm_GemmKind, "kind">;
-
 def MGGemm_TileConfigAttr : AttrDef<MGGemm_Dialect, "TileConfig"> {
   let mnemonic = "tile_config";
   let summary = "CTA tile, pipeline depth and cluster shape of a grouped GEMM kernel";
