@@ -57,13 +57,14 @@ bool mggemm::run::readCubinSymbols(const unsigned char *data, size_t size,
          offset += sizeof(Elf64_Sym)) {
       Elf64_Sym symbol;
       memcpy(&symbol, data + symtab.sh_offset + offset, sizeof(symbol));
-      if (ELF64_ST_BIND(symbol.st_info) != STB_GLOBAL ||
-          symbol.st_shndx == SHN_UNDEF || symbol.st_name >= strtab.sh_size)
+      if (symbol.st_shndx == SHN_UNDEF || symbol.st_name >= strtab.sh_size)
         continue;
       const char *name = strings + symbol.st_name;
       std::string text(name, strnlen(name, strtab.sh_size - symbol.st_name));
-      if (ELF64_ST_TYPE(symbol.st_info) == STT_FUNC)
+      bool global = ELF64_ST_BIND(symbol.st_info) == STB_GLOBAL;
+      if (ELF64_ST_TYPE(symbol.st_info) == STT_FUNC && global)
         out.functions.push_back(text);
+      // Device variables of a whole-program cubin are local symbols.
       else if (ELF64_ST_TYPE(symbol.st_info) == STT_OBJECT)
         out.objects.push_back(text);
     }

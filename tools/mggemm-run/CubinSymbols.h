@@ -12,7 +12,7 @@ namespace mggemm::run {
 struct CubinSymbols {
   /// Global functions (the kernels), in symbol table order.
   std::vector<std::string> functions;
-  /// Global data objects.
+  /// Data objects (global or local).
   std::vector<std::string> objects;
 };
 
