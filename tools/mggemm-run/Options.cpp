@@ -69,7 +69,7 @@ static const char *const kUsage =
     "embeds\n"
     "  --verbose                          print all group sizes\n"
     "Exit status: 0 pass, 1 a check failed, 2 usage error, 3 runtime or CUDA\n"
-    "error.\n";
+    "error, 4 skipped (the problem does not fit in GPU memory).\n";
 
 namespace {
 

@@ -33,6 +33,9 @@ using namespace mggemm::run;
 namespace {
 
 constexpr int kExitPass = 0, kExitCheckFailed = 1, kExitUsage = 2;
+// kExitError = 3 (CudaCheck.h); a problem too large for the GPU's memory is
+// skipped, not failed.
+constexpr int kExitSkipped = 4;
 // Defined by lib/Runtime/StandInKernels.cu: a cubin that has it is the
 // stand-in library, not the kernels mggemm-opt compiles.
 const char *const kStandInMarker = "mggemm_stand_in_kernel_library";
@@ -295,6 +298,33 @@ void finish(OutputCheck &c, double tolerance) {
            c.untouchedViolations <= 0 && c.emptyGroupNonzero <= 0;
 }
 
+/// Adds the comparison of one group's slice, which starts `offset` elements
+/// into the output, to the whole output's.
+void accumulate(CompareStats &total, const CompareStats &part, int64_t offset) {
+  total.sumSquaredError += part.sumSquaredError;
+  total.sumSquaredReference += part.sumSquaredReference;
+  if (part.maxErrorIndex >= 0 &&
+      (total.maxErrorIndex < 0 || part.maxAbsError > total.maxAbsError)) {
+    total.maxAbsError = part.maxAbsError;
+    total.maxErrorIndex = offset + part.maxErrorIndex;
+  }
+  total.poisoned += part.poisoned;
+  total.nonFinite += part.nonFinite;
+  if (part.firstBadIndex >= 0 && total.firstBadIndex < 0)
+    total.firstBadIndex = offset + part.firstBadIndex;
+}
+
+/// A scratch fp32 buffer for one group's reference: the reference is
+/// computed and compared group by group, so that its memory is one group's
+/// output, not the whole output's (dW of 256 Mixtral-sized experts is 15G
+/// elements).
+float *allocateReference(int64_t elements) {
+  float *reference = nullptr;
+  if (elements > 0)
+    CUDA_CHECK(cudaMalloc(&reference, (size_t)elements * sizeof(float)));
+  return reference;
+}
+
 /// Checks a row-major output [M, cols] (Y or dX) whose group g is the
 /// product of rows of `a` with W[g]: rows below the sum of the sizes against
 /// the reference, rows past it for their poison.
@@ -305,25 +335,28 @@ OutputCheck checkRows(const char *name, const void *out, int64_t cols,
                       cudaStream_t stream) {
   OutputCheck c;
   c.name = name;
+  c.stats = {0, 0, 0, -1, 0, 0, -1};
   std::vector<int64_t> offsets = offsetsOf(p);
   int64_t rows = offsets.back();
   c.elements = rows * cols;
-  float *reference = nullptr;
-  if (c.elements) {
-    CUDA_CHECK(cudaMalloc(&reference, (size_t)c.elements * sizeof(float)));
-    for (int64_t g = 0; g < p.G; ++g) {
-      ReferenceProduct product = perGroup;
-      product.a = (const char *)perGroup.a + 2 * offsets[g] * aRowsStride;
-      product.b = (const char *)perGroup.b + 2 * g * wGroupStride;
-      product.c = reference + offsets[g] * cols;
-      product.rows = offsets[g + 1] - offsets[g];
-      referenceProduct(product, dtype, stream);
-    }
-    c.stats = compare(out, reference, c.elements, dtype, stream);
-    CUDA_CHECK(cudaFree(reference));
-  } else {
-    c.stats = compare(nullptr, nullptr, 0, dtype, stream);
+  float *reference = allocateReference(p.largestGroup() * cols);
+  for (int64_t g = 0; g < p.G; ++g) {
+    ReferenceProduct product = perGroup;
+    product.a = (const char *)perGroup.a + 2 * offsets[g] * aRowsStride;
+    product.b = (const char *)perGroup.b + 2 * g * wGroupStride;
+    product.c = reference;
+    product.rows = offsets[g + 1] - offsets[g];
+    if (product.rows == 0)
+      continue;
+    referenceProduct(product, dtype, stream);
+    int64_t offset = offsets[g] * cols;
+    accumulate(c.stats,
+               compare((const uint16_t *)out + offset, reference,
+                       product.rows * cols, dtype, stream),
+               offset);
   }
+  if (reference)
+    CUDA_CHECK(cudaFree(reference));
   c.untouchedViolations =
       out ? countDifferent((const uint16_t *)out + c.elements,
                            (p.M - rows) * cols, kPoisonBits, 0xffff, stream)
@@ -354,11 +387,19 @@ OutputCheck checkGradWeight(const Buffers &b, const Problem &p,
                             mggemmDtype dtype, double tol, cudaStream_t s) {
   OutputCheck c;
   c.name = "dw";
+  c.stats = {0, 0, 0, -1, 0, 0, -1};
   c.elements = p.G * p.N * p.K;
+  c.emptyGroupNonzero = 0;
   std::vector<int64_t> offsets = offsetsOf(p);
-  float *reference;
-  CUDA_CHECK(cudaMalloc(&reference, (size_t)c.elements * sizeof(float)));
+  float *reference = allocateReference(p.N * p.K);
   for (int64_t g = 0; g < p.G; ++g) {
+    const uint16_t *out = (const uint16_t *)b.dw + g * p.N * p.K;
+    if (offsets[g + 1] == offsets[g]) {
+      // An empty group's dW must be exactly zero (either sign), not merely
+      // close to it.
+      c.emptyGroupNonzero += countDifferent(out, p.N * p.K, 0x0000, 0x7fff, s);
+      // Its NaN poison still counts as unwritten below.
+    }
     // dW_g[n, k] = sum_i dY[off + i, n] * X[off + i, k]; zero if empty.
     ReferenceProduct r;
     r.a = (const char *)b.dy + 2 * offsets[g] * p.N;
@@ -367,22 +408,16 @@ OutputCheck checkGradWeight(const Buffers &b, const Problem &p,
     r.b = (const char *)b.x + 2 * offsets[g] * p.K;
     r.bCol = 1;
     r.bRed = p.K;
-    r.c = reference + g * p.N * p.K;
+    r.c = reference;
     r.ldc = p.K;
     r.rows = p.N;
     r.cols = p.K;
     r.reduction = offsets[g + 1] - offsets[g];
     referenceProduct(r, dtype, s);
+    accumulate(c.stats, compare(out, reference, p.N * p.K, dtype, s),
+               g * p.N * p.K);
   }
-  c.stats = compare(b.dw, reference, c.elements, dtype, s);
   CUDA_CHECK(cudaFree(reference));
-  // An empty group's dW must be exactly zero (either sign), not merely
-  // close to it.
-  c.emptyGroupNonzero = 0;
-  for (int64_t g = 0; g < p.G; ++g)
-    if (p.sizes[g] == 0)
-      c.emptyGroupNonzero += countDifferent(
-          (const uint16_t *)b.dw + g * p.N * p.K, p.N * p.K, 0x0000, 0x7fff, s);
   if (c.stats.maxErrorIndex >= 0)
     c.maxErrorAt = describeWeight(c.stats.maxErrorIndex, p);
   if (c.stats.firstBadIndex >= 0)
@@ -628,6 +663,8 @@ void writeJson(const Options &o, const Problem &p, const DeviceSummary &d,
 } // namespace
 
 int main(int argc, char **argv) {
+  // Line by line, so that stdout and stderr interleave right in logs.
+  setvbuf(stdout, nullptr, _IOLBF, 0);
   Options o;
   bool exitNow = false;
   if (!parseOptions(argc, argv, o, exitNow))
@@ -685,6 +722,22 @@ int main(int argc, char **argv) {
   printf("kernels: %s; library %zu bytes%s\n", kernels.c_str(), library.bytes,
          library.standIn ? " (STAND-IN kernels, not mggemm-opt's)" : "");
 
+  {
+    // Buffers, plus one group's fp32 reference while checking.
+    Extents e = extentsOf(o.variant, p);
+    int64_t scratch =
+        4 * std::max(p.largestGroup() * std::max(p.N, p.K), p.N * p.K);
+    double needed = (double)(inputBytes(e) + outputBytes(e) + scratch);
+    size_t freeBytes = 0, totalBytes = 0;
+    CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
+    if (needed > 0.95 * (double)freeBytes) {
+      printf("SKIPPED: the problem needs %.1f GiB of GPU memory; %.1f GiB of "
+             "%.1f GiB are free\n",
+             needed / (1 << 30), freeBytes / double(1 << 30),
+             totalBytes / double(1 << 30));
+      return kExitSkipped;
+    }
+  }
   cudaStream_t stream;
   CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
   int32_t *sizes;
