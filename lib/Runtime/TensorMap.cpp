@@ -185,6 +185,9 @@ static mggemmStatus encodePublic(void *tensorMap, mggemmKind kind,
   const CudaDriver *driver;
   if (mggemmStatus status = getDriver(driver))
     return status;
+  // cuTensorMapEncodeTiled is documented to fail with
+  // CUDA_ERROR_INVALID_CONTEXT: make sure a context is current, as launches
+  // do.
   CurrentContext context;
   if (mggemmStatus status = getCurrentContext(*driver, context))
     return status;
