@@ -1,0 +1,105 @@
+//===- ArgumentChecks.cpp - validation of the public entry points' args ---===//
+
+#include "ArgumentChecks.h"
+#include "Error.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+using namespace mggemm::runtime;
+
+namespace {
+constexpr int64_t kMaxDimension = INT32_MAX;
+
+mggemmStatus checkDimension(const char *name, int64_t value, int64_t minimum,
+                            bool multipleOf8) {
+  if (value < minimum) {
+    if (minimum == 0)
+      return fail(MGGEMM_ERROR_INVALID_VALUE, "%s = %" PRId64 " is negative",
+                  name, value);
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "%s = %" PRId64 " must be at least %" PRId64, name, value,
+                minimum);
+  }
+  if (value > kMaxDimension)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "%s = %" PRId64 " is too large: the kernels take int32 "
+                "dimensions (at most %" PRId64 ")",
+                name, value, kMaxDimension);
+  // A row of N or K 16-bit elements is the stride of a TMA tensor map, and
+  // TMA strides must be multiples of 16 bytes.
+  if (multipleOf8 && value % 8 != 0)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "%s = %" PRId64 " is not a multiple of 8 (TMA needs rows of "
+                "16-bit elements to be multiples of 16 bytes)",
+                name, value);
+  return MGGEMM_SUCCESS;
+}
+
+void formatShape(const TensorShape &shape, char *buffer, size_t size) {
+  if (shape.rank == 3)
+    snprintf(buffer, size, "%s = [%" PRId64 ", %" PRId64 ", %" PRId64 "]",
+             shape.dimNames, shape.dims[0], shape.dims[1], shape.dims[2]);
+  else
+    snprintf(buffer, size, "%s = [%" PRId64 ", %" PRId64 "]", shape.dimNames,
+             shape.dims[0], shape.dims[1]);
+}
+} // namespace
+
+bool TensorShape::isEmpty() const {
+  for (int i = 0; i < rank; ++i)
+    if (dims[i] == 0)
+      return true;
+  return false;
+}
+
+mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
+                                           int64_t N, int64_t K, int64_t G) {
+  if (dtype != MGGEMM_DTYPE_BF16 && dtype != MGGEMM_DTYPE_F16)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "dtype %d is not a supported mggemmDtype (MGGEMM_DTYPE_BF16 "
+                "= 0, MGGEMM_DTYPE_F16 = 1)",
+                (int)dtype);
+  if (mggemmStatus status = checkDimension("M", M, 0, false))
+    return status;
+  if (mggemmStatus status = checkDimension("N", N, 1, true))
+    return status;
+  if (mggemmStatus status = checkDimension("K", K, 1, true))
+    return status;
+  return checkDimension("G", G, 1, false);
+}
+
+mggemmStatus mggemm::runtime::checkTensor(const void *pointer, const char *name,
+                                          const TensorShape &shape) {
+  if (!pointer) {
+    if (shape.isEmpty())
+      return MGGEMM_SUCCESS;
+    char dims[96];
+    formatShape(shape, dims, sizeof(dims));
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "%s is null, but %s is %s (null is allowed only for an empty "
+                "tensor)",
+                name, name, dims);
+  }
+  if ((uintptr_t)pointer % 16 != 0) {
+    char dims[96];
+    formatShape(shape, dims, sizeof(dims));
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "%s = %p is not 16-byte aligned (%s is %s; TMA reads and the "
+                "kernels' vector stores need 16-byte aligned tensors)",
+                name, pointer, name, dims);
+  }
+  return MGGEMM_SUCCESS;
+}
+
+mggemmStatus mggemm::runtime::checkSizes(const int32_t *sizes, int64_t G) {
+  if (!sizes)
+    return fail(
+        MGGEMM_ERROR_INVALID_VALUE,
+        "sizes is null, but it must hold G = %" PRId64 " int32 group sizes", G);
+  if ((uintptr_t)sizes % 4 != 0)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "sizes = %p is not 4-byte aligned (it is int32[G])",
+                (const void *)sizes);
+  return MGGEMM_SUCCESS;
+}

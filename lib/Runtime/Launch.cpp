@@ -1,0 +1,326 @@
+//===- Launch.cpp - the public entry points of the runtime ----------------===//
+//
+// Each entry point checks its arguments before any CUDA call, then (unless
+// there is nothing to compute) finds the driver and the caller's context,
+// optionally validates `sizes` (checked mode), and launches one persistent
+// kernel per product on the caller's stream, with the parameters KernelABI.h
+// lists. Nothing here synchronizes, except checked mode.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ArgumentChecks.h"
+#include "Context.h"
+#include "Error.h"
+#include "KernelLibrary.h"
+#include "TensorMap.h"
+#include "mggemm/Runtime/TileConfigs.h"
+
+#include <atomic>
+#include <cinttypes>
+#include <cstdlib>
+
+using namespace mggemm::runtime;
+
+namespace {
+
+std::atomic<bool> checkedMode{false};
+
+/// One kernel launch: the product `kind` of operands A and B into `out`.
+struct Product {
+  mggemmKind kind;
+  const void *a;
+  const void *b;
+  void *out;
+};
+
+struct Problem {
+  const int32_t *sizes;
+  int64_t M, N, K, G;
+  mggemmDtype dtype;
+  cu::Stream stream;
+};
+
+/// Checked mode: the sizes must be non-negative and add up to M. Copies them
+/// to the host, which synchronizes the stream.
+mggemmStatus validateSizes(const CudaDriver &driver, const Problem &p) {
+  size_t bytes = (size_t)p.G * sizeof(int32_t);
+  int32_t *host = (int32_t *)malloc(bytes);
+  if (!host)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "checked mode: cannot allocate %zu bytes of host memory for "
+                "the sizes",
+                bytes);
+  cu::Result result = driver.memcpyDtoHAsync(
+      host, (cu::DevicePtr)(uintptr_t)p.sizes, bytes, p.stream);
+  if (result == cu::SUCCESS)
+    result = driver.streamSynchronize(p.stream);
+  if (result != cu::SUCCESS) {
+    free(host);
+    return cudaFailure(driver, result,
+                       "checked mode: copying sizes (%p, %zu bytes) to the "
+                       "host and synchronizing the stream",
+                       (const void *)p.sizes, bytes);
+  }
+  mggemmStatus status = MGGEMM_SUCCESS;
+  int64_t total = 0;
+  for (int64_t g = 0; g < p.G && status == MGGEMM_SUCCESS; ++g) {
+    if (host[g] < 0) {
+      status =
+          fail(MGGEMM_ERROR_BAD_SIZES,
+               "checked mode: sizes[%" PRId64 "] = %d is negative", g, host[g]);
+      break;
+    }
+    total += host[g];
+    if (total > p.M)
+      status = fail(MGGEMM_ERROR_BAD_SIZES,
+                    "checked mode: sizes[%" PRId64 "] = %d brings the sum of "
+                    "sizes[0..%" PRId64 "] to %" PRId64 ", past M = %" PRId64,
+                    g, host[g], g, total, p.M);
+  }
+  if (status == MGGEMM_SUCCESS && total != p.M)
+    status = fail(MGGEMM_ERROR_BAD_SIZES,
+                  "checked mode: the %" PRId64 " sizes add up to %" PRId64
+                  ", not M = %" PRId64 " (rows from %" PRId64
+                  " on belong to no group)",
+                  p.G, total, p.M, total);
+  free(host);
+  return status;
+}
+
+mggemmStatus launchProduct(const CudaDriver &driver,
+                           const CurrentContext &context, const Product &prod,
+                           const Problem &p) {
+  mggemmTileConfig tile = mggemmSelectTileConfig(prod.kind, p.dtype, p.N, p.K);
+  LaunchableKernel kernel;
+  if (mggemmStatus status =
+          getKernel(driver, context, prod.kind, p.dtype, tile, kernel))
+    return status;
+
+  // A tensor map cannot describe an empty tensor. Only grad_weight launches
+  // with M == 0 (to zero dW), and its kernel then loads nothing: give its maps
+  // one row of dW itself (G*N*K >= max(N, K) elements), valid memory of ours.
+  const void *a = prod.a, *b = prod.b;
+  int64_t mapM = p.M;
+  if (p.M == 0) {
+    a = b = prod.out;
+    mapM = 1;
+  }
+  TensorMapLayout layoutA, layoutB;
+  if (mggemmStatus status = describeTensorMap(prod.kind, 0, p.dtype, tile, a,
+                                              mapM, p.N, p.K, p.G, layoutA))
+    return status;
+  if (mggemmStatus status = describeTensorMap(prod.kind, 1, p.dtype, tile, b,
+                                              mapM, p.N, p.K, p.G, layoutB))
+    return status;
+  cu::TensorMap mapA, mapB;
+  if (mggemmStatus status = encodeTensorMap(driver, layoutA, a, mapA))
+    return status;
+  if (mggemmStatus status = encodeTensorMap(driver, layoutB, b, mapB))
+    return status;
+
+  // KernelABI.h: A's map, B's map, output, sizes, then M, N, K, G as int32
+  // (checkProblem has made sure they fit). cuLaunchKernel copies each
+  // parameter's bytes, as many as the kernel declares, from these addresses.
+  cu::DevicePtr out = (cu::DevicePtr)(uintptr_t)prod.out;
+  cu::DevicePtr sizes = (cu::DevicePtr)(uintptr_t)p.sizes;
+  int32_t m = (int32_t)p.M, n = (int32_t)p.N, k = (int32_t)p.K,
+          g = (int32_t)p.G;
+  void *params[MGGEMM_NUM_KERNEL_PARAMS] = {&mapA, &mapB, &out, &sizes,
+                                            &m,    &n,    &k,   &g};
+  cu::Result result = driver.launchKernel(
+      kernel.function, kernel.gridSize, 1, 1, kernel.threadsPerCta, 1, 1,
+      kernel.sharedMemoryBytes, p.stream, params, nullptr);
+  if (result != cu::SUCCESS)
+    return cudaFailure(driver, result,
+                       "cuLaunchKernel(%s, grid %u, block %u, %u bytes of "
+                       "dynamic shared memory, stream %p)",
+                       kernel.name, kernel.gridSize, kernel.threadsPerCta,
+                       kernel.sharedMemoryBytes, (void *)p.stream);
+  return MGGEMM_SUCCESS;
+}
+
+/// Launches `products` in order on the problem's stream.
+mggemmStatus run(const Product *products, int count, const Problem &p) {
+  // forward and grad_input of an empty batch have nothing to compute;
+  // grad_weight must still write zeros into dW.
+  bool anyLaunch = false;
+  for (int i = 0; i < count; ++i)
+    anyLaunch |= p.M > 0 || products[i].kind == MGGEMM_KIND_GRAD_WEIGHT;
+  bool checked = checkedMode.load(std::memory_order_relaxed);
+  if (!anyLaunch && !checked)
+    return succeed();
+
+  const CudaDriver *driver;
+  if (mggemmStatus status = getDriver(driver))
+    return status;
+  CurrentContext context;
+  if (mggemmStatus status = getCurrentContext(*driver, context))
+    return status;
+  if (checked)
+    if (mggemmStatus status = validateSizes(*driver, p))
+      return status;
+  for (int i = 0; i < count; ++i) {
+    if (p.M == 0 && products[i].kind != MGGEMM_KIND_GRAD_WEIGHT)
+      continue;
+    if (mggemmStatus status = launchProduct(*driver, context, products[i], p))
+      return status;
+  }
+  return succeed();
+}
+
+TensorShape shapeMK(const char *dimNames, int64_t rows, int64_t columns) {
+  return TensorShape{dimNames, 2, {rows, columns, 0}};
+}
+
+TensorShape shapeGNK(int64_t G, int64_t N, int64_t K) {
+  return TensorShape{"[G, N, K]", 3, {G, N, K}};
+}
+
+Problem makeProblem(const int32_t *sizes, int64_t M, int64_t N, int64_t K,
+                    int64_t G, mggemmDtype dtype, void *stream) {
+  return Problem{sizes, M, N, K, G, dtype, (cu::Stream)stream};
+}
+
+mggemmStatus forward(const void *x, const void *w, const int32_t *sizes,
+                     void *y, int64_t M, int64_t N, int64_t K, int64_t G,
+                     mggemmDtype dtype, void *stream) {
+  if (mggemmStatus s = checkProblem(dtype, M, N, K, G))
+    return s;
+  if (mggemmStatus s = checkTensor(x, "x", shapeMK("[M, K]", M, K)))
+    return s;
+  if (mggemmStatus s = checkTensor(w, "w", shapeGNK(G, N, K)))
+    return s;
+  if (mggemmStatus s = checkSizes(sizes, G))
+    return s;
+  if (mggemmStatus s = checkTensor(y, "y", shapeMK("[M, N]", M, N)))
+    return s;
+  Product product = {MGGEMM_KIND_FORWARD, x, w, y};
+  return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
+}
+
+mggemmStatus checkGradInput(const void *dy, const void *w, const int32_t *sizes,
+                            void *dx, int64_t M, int64_t N, int64_t K,
+                            int64_t G) {
+  if (mggemmStatus s = checkTensor(dy, "dy", shapeMK("[M, N]", M, N)))
+    return s;
+  if (mggemmStatus s = checkTensor(w, "w", shapeGNK(G, N, K)))
+    return s;
+  if (mggemmStatus s = checkSizes(sizes, G))
+    return s;
+  return checkTensor(dx, "dx", shapeMK("[M, K]", M, K));
+}
+
+mggemmStatus checkGradWeight(const void *dy, const void *x,
+                             const int32_t *sizes, void *dw, int64_t M,
+                             int64_t N, int64_t K, int64_t G) {
+  if (mggemmStatus s = checkTensor(dy, "dy", shapeMK("[M, N]", M, N)))
+    return s;
+  if (mggemmStatus s = checkTensor(x, "x", shapeMK("[M, K]", M, K)))
+    return s;
+  if (mggemmStatus s = checkSizes(sizes, G))
+    return s;
+  return checkTensor(dw, "dw", shapeGNK(G, N, K));
+}
+
+mggemmStatus gradInput(const void *dy, const void *w, const int32_t *sizes,
+                       void *dx, int64_t M, int64_t N, int64_t K, int64_t G,
+                       mggemmDtype dtype, void *stream) {
+  if (mggemmStatus s = checkProblem(dtype, M, N, K, G))
+    return s;
+  if (mggemmStatus s = checkGradInput(dy, w, sizes, dx, M, N, K, G))
+    return s;
+  Product product = {MGGEMM_KIND_GRAD_INPUT, dy, w, dx};
+  return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
+}
+
+mggemmStatus gradWeight(const void *dy, const void *x, const int32_t *sizes,
+                        void *dw, int64_t M, int64_t N, int64_t K, int64_t G,
+                        mggemmDtype dtype, void *stream) {
+  if (mggemmStatus s = checkProblem(dtype, M, N, K, G))
+    return s;
+  if (mggemmStatus s = checkGradWeight(dy, x, sizes, dw, M, N, K, G))
+    return s;
+  Product product = {MGGEMM_KIND_GRAD_WEIGHT, dy, x, dw};
+  return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
+}
+
+mggemmStatus backward(const void *dy, const void *x, const void *w,
+                      const int32_t *sizes, void *dx, void *dw, int64_t M,
+                      int64_t N, int64_t K, int64_t G, mggemmDtype dtype,
+                      void *stream) {
+  if (mggemmStatus s = checkProblem(dtype, M, N, K, G))
+    return s;
+  // Every argument is checked before either product is launched.
+  if (mggemmStatus s = checkGradInput(dy, w, sizes, dx, M, N, K, G))
+    return s;
+  if (mggemmStatus s = checkTensor(x, "x", shapeMK("[M, K]", M, K)))
+    return s;
+  if (mggemmStatus s = checkTensor(dw, "dw", shapeGNK(G, N, K)))
+    return s;
+  Product products[2] = {{MGGEMM_KIND_GRAD_INPUT, dy, w, dx},
+                         {MGGEMM_KIND_GRAD_WEIGHT, dy, x, dw}};
+  return run(products, 2, makeProblem(sizes, M, N, K, G, dtype, stream));
+}
+
+int32_t deviceSMCount() {
+  const CudaDriver *driver;
+  if (getDriver(driver))
+    return -1;
+  CurrentContext context;
+  if (getCurrentContext(*driver, context))
+    return -1;
+  DeviceInfo device;
+  if (getDeviceInfo(*driver, context, device))
+    return -1;
+  succeed();
+  return device.multiprocessorCount;
+}
+
+} // namespace
+
+extern "C" {
+
+mggemmStatus mggemmForward(const void *x, const void *w, const int32_t *sizes,
+                           void *y, int64_t M, int64_t N, int64_t K, int64_t G,
+                           mggemmDtype dtype, void *stream) {
+  return addContext(forward(x, w, sizes, y, M, N, K, G, dtype, stream),
+                    "mggemmForward");
+}
+
+mggemmStatus mggemmGradInput(const void *dy, const void *w,
+                             const int32_t *sizes, void *dx, int64_t M,
+                             int64_t N, int64_t K, int64_t G, mggemmDtype dtype,
+                             void *stream) {
+  return addContext(gradInput(dy, w, sizes, dx, M, N, K, G, dtype, stream),
+                    "mggemmGradInput");
+}
+
+mggemmStatus mggemmGradWeight(const void *dy, const void *x,
+                              const int32_t *sizes, void *dw, int64_t M,
+                              int64_t N, int64_t K, int64_t G,
+                              mggemmDtype dtype, void *stream) {
+  return addContext(gradWeight(dy, x, sizes, dw, M, N, K, G, dtype, stream),
+                    "mggemmGradWeight");
+}
+
+mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,
+                            const int32_t *sizes, void *dx, void *dw, int64_t M,
+                            int64_t N, int64_t K, int64_t G, mggemmDtype dtype,
+                            void *stream) {
+  return addContext(
+      backward(dy, x, w, sizes, dx, dw, M, N, K, G, dtype, stream),
+      "mggemmBackward");
+}
+
+void mggemmSetCheckedMode(int enabled) {
+  checkedMode.store(enabled != 0, std::memory_order_relaxed);
+}
+
+int32_t mggemmDeviceSMCount(void) {
+  int32_t count = deviceSMCount();
+  if (count < 0)
+    addContext(MGGEMM_ERROR_NO_DEVICE, "mggemmDeviceSMCount");
+  return count;
+}
+
+} // extern "C"

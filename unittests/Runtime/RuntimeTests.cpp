@@ -1,0 +1,687 @@
+//===- RuntimeTests.cpp - unit tests of the runtime that need no GPU ------===//
+//
+// Checks every argument check of the C API (status and message), the tensor
+// map layouts of KernelABI.h, the kernel library table, and that without a
+// driver every call fails cleanly with MGGEMM_ERROR_NO_DEVICE. Runs anywhere:
+// calls that would reach the driver run in forked children with
+// MGGEMM_LIBCUDA pointing at a missing file (or the toolkit's stub), so even
+// on a GPU machine this test never touches the GPU.
+//
+// Prints one line per failed check and ends with "<n> passed, <m> failed";
+// exits non-zero if anything failed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "EmbeddedKernelLibrary.h"
+#include "TensorMap.h"
+#include "mggemm/Runtime/TileConfigs.h"
+#include "mggemm/Runtime/mggemm.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <initializer_list>
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace mggemm::runtime;
+
+namespace {
+
+int passed = 0, failed = 0;
+const char *currentTest = "";
+// MGGEMM_TEST_VERBOSE=1 prints every message the checks produce, to review.
+bool verbose = false;
+
+void check(bool condition, const char *what, const char *file, int line) {
+  if (condition) {
+    ++passed;
+    return;
+  }
+  ++failed;
+  printf("FAILED %s (%s:%d): %s\n", currentTest, file, line, what);
+}
+#define CHECK(condition) check((condition), #condition, __FILE__, __LINE__)
+
+/// `status` is `expected`, and the last error contains every one of the
+/// (null-terminated list of) `fragments`.
+void expectFailure(mggemmStatus status, mggemmStatus expected,
+                   const char *const *fragments, const char *file, int line) {
+  const char *message = mggemmGetLastError();
+  if (verbose)
+    printf("  [%s] %s\n", mggemmStatusString(status), message);
+  char what[1400];
+  if (status != expected) {
+    snprintf(what, sizeof(what), "status %s, expected %s; message: \"%s\"",
+             mggemmStatusString(status), mggemmStatusString(expected), message);
+    check(false, what, file, line);
+    return;
+  }
+  for (const char *const *f = fragments; *f; ++f) {
+    if (!strstr(message, *f)) {
+      snprintf(what, sizeof(what), "message \"%s\" lacks \"%s\"", message, *f);
+      check(false, what, file, line);
+      return;
+    }
+  }
+  check(true, "", file, line);
+}
+#define EXPECT_STATUS(call, expected, ...)                                     \
+  do {                                                                         \
+    const char *const fragments_[] = {__VA_ARGS__, nullptr};                   \
+    expectFailure((call), (expected), fragments_, __FILE__, __LINE__);         \
+  } while (0)
+#define EXPECT_INVALID(call, ...)                                              \
+  EXPECT_STATUS(call, MGGEMM_ERROR_INVALID_VALUE, __VA_ARGS__)
+
+void expectSuccess(mggemmStatus status, const char *file, int line) {
+  char what[1200];
+  snprintf(what, sizeof(what), "status %s, expected success; message: \"%s\"",
+           mggemmStatusString(status), mggemmGetLastError());
+  check(status == MGGEMM_SUCCESS && mggemmGetLastError()[0] == '\0', what, file,
+        line);
+}
+#define EXPECT_SUCCESS(call) expectSuccess((call), __FILE__, __LINE__)
+
+// Addresses that are never dereferenced: every call that gets them fails its
+// argument checks, or runs where no driver can be loaded.
+void *const kBuffer = (void *)0x7f0000100000;
+void *const kOther = (void *)0x7f0000200000;
+void *const kMisaligned = (void *)0x7f0000300008;
+const int32_t *const kSizes = (const int32_t *)0x7f0000400000;
+const int32_t *const kMisalignedSizes = (const int32_t *)0x7f0000400002;
+const mggemmDtype kBf16 = MGGEMM_DTYPE_BF16;
+
+// Large enough for any message; shapes of a typical MoE layer.
+const int64_t M = 4096, N = 2048, K = 7168, G = 8;
+
+//===----------------------------------------------------------------------===//
+// Status strings and the last error
+//===----------------------------------------------------------------------===//
+
+void testStatusStrings() {
+  CHECK(!strcmp(mggemmStatusString(MGGEMM_SUCCESS), "MGGEMM_SUCCESS"));
+  CHECK(!strcmp(mggemmStatusString(MGGEMM_ERROR_INVALID_VALUE),
+                "MGGEMM_ERROR_INVALID_VALUE"));
+  CHECK(!strcmp(mggemmStatusString(MGGEMM_ERROR_UNSUPPORTED),
+                "MGGEMM_ERROR_UNSUPPORTED"));
+  CHECK(!strcmp(mggemmStatusString(MGGEMM_ERROR_NO_DEVICE),
+                "MGGEMM_ERROR_NO_DEVICE"));
+  CHECK(!strcmp(mggemmStatusString(MGGEMM_ERROR_CUDA), "MGGEMM_ERROR_CUDA"));
+  CHECK(!strcmp(mggemmStatusString(MGGEMM_ERROR_BAD_SIZES),
+                "MGGEMM_ERROR_BAD_SIZES"));
+  CHECK(strstr(mggemmStatusString((mggemmStatus)42), "unknown"));
+}
+
+void testLastErrorIsClearedBySuccess() {
+  EXPECT_INVALID(
+      mggemmForward(kBuffer, kBuffer, kSizes, kOther, -1, N, K, G, kBf16, 0),
+      "M = -1");
+  // An empty forward pass does nothing, needs no driver, and succeeds.
+  EXPECT_SUCCESS(
+      mggemmForward(nullptr, kBuffer, kSizes, nullptr, 0, N, K, G, kBf16, 0));
+  CHECK(!strcmp(mggemmGetLastError(), ""));
+}
+
+void *otherThread(void *) {
+  // A fresh thread has no error, and its own failure stays its own.
+  bool clean = mggemmGetLastError()[0] == '\0';
+  mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, 12, G, kBf16, 0);
+  bool own = strstr(mggemmGetLastError(), "K = 12") != nullptr;
+  return (void *)(intptr_t)(clean && own);
+}
+
+void testLastErrorIsPerThread() {
+  mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, 20, K, G, kBf16, 0);
+  pthread_t thread;
+  CHECK(pthread_create(&thread, nullptr, otherThread, nullptr) == 0);
+  void *result = nullptr;
+  pthread_join(thread, &result);
+  CHECK(result == (void *)1);
+  CHECK(strstr(mggemmGetLastError(), "N = 20") != nullptr);
+}
+
+//===----------------------------------------------------------------------===//
+// Argument checks of the entry points
+//===----------------------------------------------------------------------===//
+
+void testDimensionChecks() {
+  auto forward = [](int64_t m, int64_t n, int64_t k, int64_t g) {
+    return mggemmForward(kBuffer, kBuffer, kSizes, kOther, m, n, k, g, kBf16,
+                         0);
+  };
+  EXPECT_INVALID(forward(-1, N, K, G), "mggemmForward: ", "M = -1", "negative");
+  EXPECT_INVALID(forward(int64_t(1) << 31, N, K, G), "M = 2147483648", "int32");
+  EXPECT_INVALID(forward(M, 0, K, G), "N = 0", "at least 1");
+  EXPECT_INVALID(forward(M, -8, K, G), "N = -8");
+  EXPECT_INVALID(forward(M, 12, K, G), "N = 12", "multiple of 8");
+  EXPECT_INVALID(forward(M, int64_t(1) << 31, K, G), "N = 2147483648", "int32");
+  EXPECT_INVALID(forward(M, N, 0, G), "K = 0");
+  EXPECT_INVALID(forward(M, N, 7170, G), "K = 7170", "multiple of 8");
+  EXPECT_INVALID(forward(M, N, int64_t(1) << 40, G), "K = ", "int32");
+  EXPECT_INVALID(forward(M, N, K, 0), "G = 0", "at least 1");
+  EXPECT_INVALID(forward(M, N, K, -3), "G = -3");
+  EXPECT_INVALID(forward(M, N, K, int64_t(1) << 31), "G = 2147483648", "int32");
+  // The largest int32 values are accepted by the checks (a call with them
+  // would go on to need the driver, so it is not made here).
+}
+
+void testDtypeChecks() {
+  for (int dtype : {-1, 2, 7}) {
+    EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
+                                 (mggemmDtype)dtype, 0),
+                   "dtype", "MGGEMM_DTYPE_BF16");
+    EXPECT_INVALID(mggemmGradInput(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
+                                   (mggemmDtype)dtype, 0),
+                   "mggemmGradInput: dtype");
+    EXPECT_INVALID(mggemmGradWeight(kBuffer, kBuffer, kSizes, kOther, M, N, K,
+                                    G, (mggemmDtype)dtype, 0),
+                   "mggemmGradWeight: dtype");
+    EXPECT_INVALID(mggemmBackward(kBuffer, kBuffer, kBuffer, kSizes, kOther,
+                                  kOther, M, N, K, G, (mggemmDtype)dtype, 0),
+                   "mggemmBackward: dtype");
+  }
+}
+
+void testForwardPointerChecks() {
+  EXPECT_INVALID(
+      mggemmForward(nullptr, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "mggemmForward: x is null", "[M, K] = [4096, 7168]");
+  EXPECT_INVALID(
+      mggemmForward(kBuffer, nullptr, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "w is null", "[G, N, K] = [8, 2048, 7168]");
+  EXPECT_INVALID(
+      mggemmForward(kBuffer, kBuffer, nullptr, kOther, M, N, K, G, kBf16, 0),
+      "sizes is null", "G = 8");
+  EXPECT_INVALID(
+      mggemmForward(kBuffer, kBuffer, kSizes, nullptr, M, N, K, G, kBf16, 0),
+      "y is null", "[M, N] = [4096, 2048]");
+  EXPECT_INVALID(
+      mggemmForward(kMisaligned, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "x = 0x7f0000300008 is not 16-byte aligned");
+  EXPECT_INVALID(
+      mggemmForward(kBuffer, kMisaligned, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "w = ", "16-byte aligned");
+  EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kMisalignedSizes, kOther, M, N,
+                               K, G, kBf16, 0),
+                 "sizes = ", "4-byte aligned");
+  EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kMisaligned, M, N, K,
+                               G, kBf16, 0),
+                 "y = ", "16-byte aligned");
+  // An empty batch may pass null x and y, but w and sizes are never empty.
+  EXPECT_INVALID(
+      mggemmForward(nullptr, nullptr, kSizes, nullptr, 0, N, K, G, kBf16, 0),
+      "w is null");
+  EXPECT_INVALID(
+      mggemmForward(nullptr, kBuffer, nullptr, nullptr, 0, N, K, G, kBf16, 0),
+      "sizes is null");
+  // Alignment is checked even where null would be allowed.
+  EXPECT_INVALID(mggemmForward(kMisaligned, kBuffer, kSizes, nullptr, 0, N, K,
+                               G, kBf16, 0),
+                 "x = ", "16-byte aligned");
+}
+
+void testGradInputPointerChecks() {
+  EXPECT_INVALID(
+      mggemmGradInput(nullptr, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "mggemmGradInput: dy is null", "[M, N]");
+  EXPECT_INVALID(
+      mggemmGradInput(kBuffer, nullptr, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "w is null");
+  EXPECT_INVALID(
+      mggemmGradInput(kBuffer, kBuffer, nullptr, kOther, M, N, K, G, kBf16, 0),
+      "sizes is null");
+  EXPECT_INVALID(
+      mggemmGradInput(kBuffer, kBuffer, kSizes, nullptr, M, N, K, G, kBf16, 0),
+      "dx is null", "[M, K]");
+  EXPECT_INVALID(mggemmGradInput(kMisaligned, kBuffer, kSizes, kOther, M, N, K,
+                                 G, kBf16, 0),
+                 "dy = ", "16-byte");
+  EXPECT_INVALID(mggemmGradInput(kBuffer, kBuffer, kMisalignedSizes, kOther, M,
+                                 N, K, G, kBf16, 0),
+                 "4-byte");
+  EXPECT_INVALID(mggemmGradInput(kBuffer, kBuffer, kSizes, kMisaligned, M, N, K,
+                                 G, kBf16, 0),
+                 "dx = ", "16-byte");
+  EXPECT_SUCCESS(mggemmGradInput(nullptr, kBuffer, kSizes, nullptr, 0, N, K, G,
+                                 MGGEMM_DTYPE_F16, 0));
+}
+
+void testGradWeightPointerChecks() {
+  EXPECT_INVALID(
+      mggemmGradWeight(nullptr, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "mggemmGradWeight: dy is null");
+  EXPECT_INVALID(
+      mggemmGradWeight(kBuffer, nullptr, kSizes, kOther, M, N, K, G, kBf16, 0),
+      "x is null");
+  EXPECT_INVALID(
+      mggemmGradWeight(kBuffer, kBuffer, nullptr, kOther, M, N, K, G, kBf16, 0),
+      "sizes is null");
+  EXPECT_INVALID(
+      mggemmGradWeight(kBuffer, kBuffer, kSizes, nullptr, M, N, K, G, kBf16, 0),
+      "dw is null", "[G, N, K]");
+  // dW is never empty, so even an empty batch needs it.
+  EXPECT_INVALID(
+      mggemmGradWeight(nullptr, nullptr, kSizes, nullptr, 0, N, K, G, kBf16, 0),
+      "dw is null");
+  EXPECT_INVALID(mggemmGradWeight(kBuffer, kMisaligned, kSizes, kOther, M, N, K,
+                                  G, kBf16, 0),
+                 "x = ", "16-byte");
+  EXPECT_INVALID(mggemmGradWeight(kBuffer, kBuffer, kSizes, kMisaligned, M, N,
+                                  K, G, kBf16, 0),
+                 "dw = ", "16-byte");
+}
+
+void testBackwardPointerChecks() {
+  auto backward = [](const void *dy, const void *x, const void *w,
+                     const int32_t *sizes, void *dx, void *dw, int64_t m) {
+    return mggemmBackward(dy, x, w, sizes, dx, dw, m, N, K, G, kBf16, 0);
+  };
+  EXPECT_INVALID(backward(nullptr, kBuffer, kBuffer, kSizes, kOther, kOther, M),
+                 "mggemmBackward: dy is null");
+  EXPECT_INVALID(backward(kBuffer, nullptr, kBuffer, kSizes, kOther, kOther, M),
+                 "x is null");
+  EXPECT_INVALID(backward(kBuffer, kBuffer, nullptr, kSizes, kOther, kOther, M),
+                 "w is null");
+  EXPECT_INVALID(
+      backward(kBuffer, kBuffer, kBuffer, nullptr, kOther, kOther, M),
+      "sizes is null");
+  EXPECT_INVALID(
+      backward(kBuffer, kBuffer, kBuffer, kSizes, nullptr, kOther, M),
+      "dx is null");
+  EXPECT_INVALID(
+      backward(kBuffer, kBuffer, kBuffer, kSizes, kOther, nullptr, M),
+      "dw is null");
+  EXPECT_INVALID(
+      backward(kBuffer, kBuffer, kBuffer, kSizes, kOther, kMisaligned, M),
+      "dw = ", "16-byte");
+  EXPECT_INVALID(
+      backward(nullptr, nullptr, kBuffer, kSizes, nullptr, nullptr, 0),
+      "dw is null");
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor maps (KernelABI.h)
+//===----------------------------------------------------------------------===//
+
+const mggemmTileConfig kTile = {128, 256, 64, 4};
+
+void expectLayout(mggemmKind kind, int operand, int rank,
+                  std::initializer_list<uint64_t> dims,
+                  std::initializer_list<uint64_t> strides,
+                  std::initializer_list<uint32_t> box, int line) {
+  TensorMapLayout layout;
+  mggemmStatus status = describeTensorMap(kind, operand, kBf16, kTile, kBuffer,
+                                          M, N, K, G, layout);
+  check(status == MGGEMM_SUCCESS, mggemmGetLastError(), __FILE__, line);
+  if (status != MGGEMM_SUCCESS)
+    return;
+  check(layout.rank == rank, "rank", __FILE__, line);
+  check(layout.dataType == cu::TENSOR_MAP_DATA_TYPE_BFLOAT16, "data type",
+        __FILE__, line);
+  int i = 0;
+  for (uint64_t d : dims)
+    check(layout.dims[i++] == d, "dims", __FILE__, line);
+  i = 0;
+  for (uint64_t s : strides)
+    check(layout.strides[i++] == s, "strides", __FILE__, line);
+  i = 0;
+  for (uint32_t b : box)
+    check(layout.box[i++] == b, "box", __FILE__, line);
+  for (int e = 0; e < 3; ++e)
+    check(layout.elementStrides[e] == 1, "element strides", __FILE__, line);
+}
+
+void testTensorMapLayouts() {
+  // forward: A = X {K, M}, box {64, tile.m}; B = W {K, N, G}, box
+  // {64, tile.n, 1}.
+  expectLayout(MGGEMM_KIND_FORWARD, 0, 2, {K, M}, {K * 2}, {64, 128, 1},
+               __LINE__);
+  expectLayout(MGGEMM_KIND_FORWARD, 1, 3, {K, N, G}, {K * 2, N * K * 2},
+               {64, 256, 1}, __LINE__);
+  // grad_input: A = dY {N, M}, box {64, tile.m}; B = W {K, N, G} read
+  // MN-major in 64-wide boxes {64, tile.k, 1}.
+  expectLayout(MGGEMM_KIND_GRAD_INPUT, 0, 2, {N, M}, {N * 2}, {64, 128, 1},
+               __LINE__);
+  expectLayout(MGGEMM_KIND_GRAD_INPUT, 1, 3, {K, N, G}, {K * 2, N * K * 2},
+               {64, 64, 1}, __LINE__);
+  // grad_weight: A = dY {N, M}, B = X {K, M}, both MN-major {64, tile.k}.
+  expectLayout(MGGEMM_KIND_GRAD_WEIGHT, 0, 2, {N, M}, {N * 2}, {64, 64, 1},
+               __LINE__);
+  expectLayout(MGGEMM_KIND_GRAD_WEIGHT, 1, 2, {K, M}, {K * 2}, {64, 64, 1},
+               __LINE__);
+
+  TensorMapLayout layout;
+  CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, MGGEMM_DTYPE_F16, kTile,
+                          kBuffer, M, N, K, G, layout) == MGGEMM_SUCCESS);
+  CHECK(layout.dataType == cu::TENSOR_MAP_DATA_TYPE_FLOAT16);
+}
+
+void testTensorMapErrors() {
+  TensorMapLayout layout;
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 0, kBf16, kTile,
+                                   kBuffer, 0, N, K, G, layout),
+                 "tensor map of X (operand A of forward)", "{K, M} = {7168, 0}",
+                 "between 1 and 2^32");
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_GRAD_WEIGHT, 1, kBf16, kTile,
+                                   nullptr, M, N, K, G, layout),
+                 "tensor map of X (operand B of grad_weight)", "null");
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_GRAD_INPUT, 1, kBf16, kTile,
+                                   kMisaligned, M, N, K, G, layout),
+                 "tensor map of W (operand B of grad_input)", "16-byte");
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 0, kBf16, kTile,
+                                   kBuffer, M, N, 12, G, layout),
+                 "stride of dimension 1 is 24 bytes", "multiple of 16");
+  mggemmTileConfig wideK = {128, 256, 128, 4}; // 256-byte rows: too wide.
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 0, kBf16, wideK,
+                                   kBuffer, M, N, K, G, layout),
+                 "inner box extent is 256 bytes", "128-byte swizzling");
+  mggemmTileConfig wideN = {128, 512, 64, 4}; // A 512-row box: too tall.
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 1, kBf16, wideN,
+                                   kBuffer, M, N, K, G, layout),
+                 "box dimension 1 is 512", "1 to 256");
+  EXPECT_INVALID(describeTensorMap((mggemmKind)3, 0, kBf16, kTile, kBuffer, M,
+                                   N, K, G, layout),
+                 "kind 3");
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 2, kBf16, kTile,
+                                   kBuffer, M, N, K, G, layout),
+                 "operand 2");
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 0, (mggemmDtype)5,
+                                   kTile, kBuffer, M, N, K, G, layout),
+                 "dtype 5");
+  mggemmTileConfig empty = {0, 256, 64, 4};
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 0, kBf16, empty,
+                                   kBuffer, M, N, K, G, layout),
+                 "non-positive");
+}
+
+void testEncodeTensorMapArgumentChecks() {
+  alignas(64) unsigned char map[MGGEMM_TENSOR_MAP_BYTES];
+  EXPECT_INVALID(mggemmEncodeTensorMap(nullptr, MGGEMM_KIND_FORWARD, 0, kBf16,
+                                       128, 256, 64, kBuffer, M, N, K, G),
+                 "mggemmEncodeTensorMap: tensorMap is null");
+  EXPECT_INVALID(mggemmEncodeTensorMap(map, MGGEMM_KIND_FORWARD, 1, kBf16, 128,
+                                       256, 64, kMisaligned, M, N, K, G),
+                 "mggemmEncodeTensorMap: tensor map of W", "16-byte");
+  EXPECT_INVALID(mggemmEncodeTensorMap(map, MGGEMM_KIND_GRAD_WEIGHT, 0, kBf16,
+                                       128, 256, 64, kBuffer, -5, N, K, G),
+                 "tensor map of dY", "{N, M} = {2048, -5}");
+}
+
+//===----------------------------------------------------------------------===//
+// The kernel library (TileConfigs.h) and its embedding
+//===----------------------------------------------------------------------===//
+
+void testLibraryTable() {
+  for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i) {
+    const mggemmLibraryEntry &entry = mggemmLibraryEntries[i];
+    mggemmTileConfig tile = entry.tile;
+    CHECK(mggemmThreadsPerCta(tile) <= 1024);
+    CHECK(mggemmSharedMemoryBytes(tile, 2) <= MGGEMM_SM90_MAX_SHARED_MEMORY);
+    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
+      char name[96];
+      int n = mggemmKernelName(name, sizeof(name), entry.kind,
+                               mggemmLibraryDtypes[d], tile);
+      CHECK(n > 0 && (size_t)n < sizeof(name));
+      // Both tensor maps of every kernel in the library can be encoded.
+      for (int operand = 0; operand < 2; ++operand) {
+        TensorMapLayout layout;
+        mggemmStatus status =
+            describeTensorMap(entry.kind, operand, mggemmLibraryDtypes[d], tile,
+                              kBuffer, 1, 8, 8, 1, layout);
+        check(status == MGGEMM_SUCCESS, mggemmGetLastError(), __FILE__,
+              __LINE__);
+      }
+    }
+  }
+  // The selection picks an entry of the library for every kind and dtype.
+  for (int kind = 0; kind < 3; ++kind) {
+    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
+      mggemmTileConfig tile = mggemmSelectTileConfig(
+          (mggemmKind)kind, mggemmLibraryDtypes[d], N, K);
+      bool found = false;
+      for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
+        found |= mggemmLibraryEntries[i].kind == kind &&
+                 !memcmp(&mggemmLibraryEntries[i].tile, &tile, sizeof(tile));
+      CHECK(found);
+    }
+  }
+}
+
+bool contains(const unsigned char *data, size_t size, const char *text) {
+  size_t length = strlen(text) + 1; // with the terminating NUL
+  if (size < length)
+    return false;
+  for (size_t i = 0; i + length <= size; ++i)
+    if (!memcmp(data + i, text, length))
+      return true;
+  return false;
+}
+
+void testEmbeddedLibrary() {
+  if (mggemm_kernel_library_size == 0) {
+    printf("note: the kernel library is not built into this runtime; "
+           "skipping the checks of its contents\n");
+    return;
+  }
+  const unsigned char *data = mggemm_kernel_library_data;
+  CHECK((uintptr_t)data % 64 == 0);
+  CHECK(mggemm_kernel_library_size > 4 && !memcmp(data,
+                                                  "\x7f"
+                                                  "ELF",
+                                                  4));
+  // Every kernel of the table is named in the cubin's string table.
+  for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i) {
+    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
+      char name[96];
+      mggemmKernelName(name, sizeof(name), mggemmLibraryEntries[i].kind,
+                       mggemmLibraryDtypes[d], mggemmLibraryEntries[i].tile);
+      char what[160];
+      snprintf(what, sizeof(what), "the embedded cubin names %s", name);
+      check(contains(data, mggemm_kernel_library_size, name), what, __FILE__,
+            __LINE__);
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Without a driver (in forked children)
+//===----------------------------------------------------------------------===//
+
+/// Runs `body` in a child process whose MGGEMM_LIBCUDA is `libcuda`, and adds
+/// its checks to ours.
+void inChild(const char *name, const char *libcuda, void (*body)()) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    check(false, "pipe", __FILE__, __LINE__);
+    return;
+  }
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    setenv("MGGEMM_LIBCUDA", libcuda, 1);
+    passed = failed = 0;
+    currentTest = name;
+    body();
+    fflush(stdout);
+    int counts[2] = {passed, failed};
+    ssize_t written = write(fds[1], counts, sizeof(counts));
+    _exit(written == sizeof(counts) ? 0 : 1);
+  }
+  close(fds[1]);
+  int counts[2] = {0, 0};
+  ssize_t got = read(fds[0], counts, sizeof(counts));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (got != sizeof(counts) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    printf("FAILED %s: the child process crashed or exited with status "
+           "0x%x\n",
+           name, status);
+    ++failed;
+    return;
+  }
+  passed += counts[0];
+  failed += counts[1];
+}
+
+void withoutDriver() {
+  // Argument checks come before the driver is looked for.
+  EXPECT_INVALID(
+      mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, 12, K, G, kBf16, 0),
+      "N = 12");
+  EXPECT_STATUS(
+      mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      MGGEMM_ERROR_NO_DEVICE, "mggemmForward: ", "no CUDA driver", "dlopen",
+      "MGGEMM_LIBCUDA");
+  EXPECT_STATUS(mggemmGradInput(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
+                                MGGEMM_DTYPE_F16, 0),
+                MGGEMM_ERROR_NO_DEVICE, "mggemmGradInput: no CUDA driver");
+  EXPECT_STATUS(
+      mggemmGradWeight(kBuffer, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      MGGEMM_ERROR_NO_DEVICE, "mggemmGradWeight: no CUDA driver");
+  EXPECT_STATUS(mggemmBackward(kBuffer, kBuffer, kBuffer, kSizes, kOther,
+                               kOther, M, N, K, G, kBf16, 0),
+                MGGEMM_ERROR_NO_DEVICE, "mggemmBackward: no CUDA driver");
+  // grad_weight of an empty batch still launches (to zero dW) ...
+  EXPECT_STATUS(
+      mggemmGradWeight(nullptr, nullptr, kSizes, kOther, 0, N, K, G, kBf16, 0),
+      MGGEMM_ERROR_NO_DEVICE, "no CUDA driver");
+  EXPECT_STATUS(mggemmBackward(nullptr, nullptr, kBuffer, kSizes, nullptr,
+                               kOther, 0, N, K, G, kBf16, 0),
+                MGGEMM_ERROR_NO_DEVICE, "no CUDA driver");
+  // ... while forward and grad_input of one need no driver at all.
+  EXPECT_SUCCESS(
+      mggemmForward(nullptr, kBuffer, kSizes, nullptr, 0, N, K, G, kBf16, 0));
+  EXPECT_SUCCESS(
+      mggemmGradInput(nullptr, kBuffer, kSizes, nullptr, 0, N, K, G, kBf16, 0));
+  // Checked mode must read the sizes, so then even those need the device.
+  mggemmSetCheckedMode(1);
+  EXPECT_STATUS(
+      mggemmForward(nullptr, kBuffer, kSizes, nullptr, 0, N, K, G, kBf16, 0),
+      MGGEMM_ERROR_NO_DEVICE, "no CUDA driver");
+  mggemmSetCheckedMode(0);
+  EXPECT_SUCCESS(
+      mggemmForward(nullptr, kBuffer, kSizes, nullptr, 0, N, K, G, kBf16, 0));
+
+  CHECK(mggemmDeviceSMCount() == -1);
+  CHECK(strstr(mggemmGetLastError(), "mggemmDeviceSMCount: no CUDA driver"));
+  alignas(64) unsigned char map[MGGEMM_TENSOR_MAP_BYTES];
+  EXPECT_STATUS(mggemmEncodeTensorMap(map, MGGEMM_KIND_FORWARD, 0, kBf16, 128,
+                                      256, 64, kBuffer, M, N, K, G),
+                MGGEMM_ERROR_NO_DEVICE,
+                "mggemmEncodeTensorMap: no CUDA driver");
+  // The outcome is remembered: the second call says the same.
+  EXPECT_STATUS(
+      mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      MGGEMM_ERROR_NO_DEVICE, "no CUDA driver");
+}
+
+void withStubDriver() {
+  EXPECT_STATUS(
+      mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      MGGEMM_ERROR_NO_DEVICE, "mggemmForward: ", "stub library");
+  CHECK(mggemmDeviceSMCount() == -1);
+  CHECK(strstr(mggemmGetLastError(), "stub library"));
+}
+
+void withNonDriverLibrary() {
+  // libc is a shared library but no driver.
+  EXPECT_STATUS(
+      mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
+      MGGEMM_ERROR_NO_DEVICE, "is not a CUDA driver", "cuDriverGetVersion");
+}
+
+//===----------------------------------------------------------------------===//
+// The shared library
+//===----------------------------------------------------------------------===//
+
+void testSharedLibrary(const char *path) {
+  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    char what[600];
+    snprintf(what, sizeof(what), "dlopen(%s): %s", path, dlerror());
+    check(false, what, __FILE__, __LINE__);
+    return;
+  }
+  const char *api[] = {"mggemmGetLastError",
+                       "mggemmStatusString",
+                       "mggemmForward",
+                       "mggemmGradInput",
+                       "mggemmGradWeight",
+                       "mggemmBackward",
+                       "mggemmSetCheckedMode",
+                       "mggemmDeviceSMCount",
+                       "mggemmEncodeTensorMap",
+                       "mggemm_kernel_library_data",
+                       "mggemm_kernel_library_size"};
+  for (const char *symbol : api) {
+    char what[160];
+    snprintf(what, sizeof(what), "%s exports %s", path, symbol);
+    check(dlsym(handle, symbol) != nullptr, what, __FILE__, __LINE__);
+  }
+  // Internals stay hidden.
+  CHECK(dlsym(handle, "_ZN6mggemm7runtime7succeedEv") == nullptr);
+  auto forward = (decltype(&mggemmForward))dlsym(handle, "mggemmForward");
+  auto lastError =
+      (decltype(&mggemmGetLastError))dlsym(handle, "mggemmGetLastError");
+  if (forward && lastError) {
+    CHECK(forward(kBuffer, kBuffer, kSizes, kOther, M, 4, K, G, kBf16, 0) ==
+          MGGEMM_ERROR_INVALID_VALUE);
+    CHECK(strstr(lastError(), "mggemmForward: N = 4") != nullptr);
+  }
+  dlclose(handle);
+}
+
+struct Test {
+  const char *name;
+  void (*run)();
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  // argv[1]: libmggemm_runtime.so to check (default: the one just built).
+  const char *library = argc > 1 ? argv[1] : MGGEMM_RUNTIME_LIBRARY_PATH;
+  verbose = getenv("MGGEMM_TEST_VERBOSE") != nullptr;
+  const char *stub = getenv("MGGEMM_TEST_CUDA_STUB");
+  if (!stub)
+    stub = MGGEMM_CUDA_STUB_PATH;
+
+  const Test tests[] = {
+      {"status strings", testStatusStrings},
+      {"last error cleared by success", testLastErrorIsClearedBySuccess},
+      {"last error per thread", testLastErrorIsPerThread},
+      {"dimension checks", testDimensionChecks},
+      {"dtype checks", testDtypeChecks},
+      {"forward pointer checks", testForwardPointerChecks},
+      {"grad_input pointer checks", testGradInputPointerChecks},
+      {"grad_weight pointer checks", testGradWeightPointerChecks},
+      {"backward pointer checks", testBackwardPointerChecks},
+      {"tensor map layouts", testTensorMapLayouts},
+      {"tensor map errors", testTensorMapErrors},
+      {"mggemmEncodeTensorMap checks", testEncodeTensorMapArgumentChecks},
+      {"library table", testLibraryTable},
+      {"embedded library", testEmbeddedLibrary},
+  };
+  for (const Test &test : tests) {
+    currentTest = test.name;
+    test.run();
+  }
+  inChild("without a driver", "/nonexistent/libcuda.so.1", withoutDriver);
+  inChild("with a library that is no driver", "libc.so.6",
+          withNonDriverLibrary);
+  if (stub[0] && access(stub, R_OK) == 0)
+    inChild("with the toolkit's stub driver", stub, withStubDriver);
+  else
+    printf("note: no CUDA stub library at '%s'; skipping that test\n", stub);
+  currentTest = "shared library";
+  testSharedLibrary(library);
+
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
