@@ -12,7 +12,8 @@ namespace {
 constexpr int64_t kMaxDimension = INT32_MAX;
 
 mggemmStatus checkDimension(const char *name, int64_t value, int64_t minimum,
-                            bool multipleOf8) {
+                            bool multipleOf8,
+                            int64_t maximum = kMaxDimension) {
   if (value < minimum) {
     if (minimum == 0)
       return fail(MGGEMM_ERROR_INVALID_VALUE, "%s = %" PRId64 " is negative",
@@ -21,11 +22,11 @@ mggemmStatus checkDimension(const char *name, int64_t value, int64_t minimum,
                 "%s = %" PRId64 " must be at least %" PRId64, name, value,
                 minimum);
   }
-  if (value > kMaxDimension)
+  if (value > maximum)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
-                "%s = %" PRId64 " is too large: the kernels take int32 "
-                "dimensions (at most %" PRId64 ")",
-                name, value, kMaxDimension);
+                "%s = %" PRId64 " is too large: the kernels take at most "
+                "%" PRId64,
+                name, value, maximum);
   // A row of N or K 16-bit elements is the stride of a TMA tensor map, and
   // TMA strides must be multiples of 16 bytes.
   if (multipleOf8 && value % 8 != 0)
@@ -60,7 +61,9 @@ mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
                 "dtype %d is not a supported mggemmDtype (MGGEMM_DTYPE_BF16 "
                 "= 0, MGGEMM_DTYPE_F16 = 1)",
                 (int)dtype);
-  if (mggemmStatus status = checkDimension("M", M, 0, false))
+  // Group sizes and their prefix sums are capped at MGGEMM_MAX_ROWS on the
+  // device, so a larger M could be cut silently.
+  if (mggemmStatus status = checkDimension("M", M, 0, false, MGGEMM_MAX_ROWS))
     return status;
   if (mggemmStatus status = checkDimension("N", N, 1, true))
     return status;

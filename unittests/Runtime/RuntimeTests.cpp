@@ -154,17 +154,23 @@ void testDimensionChecks() {
                          0);
   };
   EXPECT_INVALID(forward(-1, N, K, G), "mggemmForward: ", "M = -1", "negative");
-  EXPECT_INVALID(forward(int64_t(1) << 31, N, K, G), "M = 2147483648", "int32");
+  EXPECT_INVALID(forward(int64_t(1) << 31, N, K, G), "M = 2147483648",
+                 "too large");
+  // The kernels cap group sizes at 2^30 - 1; a larger M must be refused.
+  EXPECT_INVALID(forward(int64_t(1) << 30, N, K, G), "M = 1073741824",
+                 "at most 1073741823");
   EXPECT_INVALID(forward(M, 0, K, G), "N = 0", "at least 1");
   EXPECT_INVALID(forward(M, -8, K, G), "N = -8");
   EXPECT_INVALID(forward(M, 12, K, G), "N = 12", "multiple of 8");
-  EXPECT_INVALID(forward(M, int64_t(1) << 31, K, G), "N = 2147483648", "int32");
+  EXPECT_INVALID(forward(M, int64_t(1) << 31, K, G), "N = 2147483648",
+                 "too large");
   EXPECT_INVALID(forward(M, N, 0, G), "K = 0");
   EXPECT_INVALID(forward(M, N, 7170, G), "K = 7170", "multiple of 8");
-  EXPECT_INVALID(forward(M, N, int64_t(1) << 40, G), "K = ", "int32");
+  EXPECT_INVALID(forward(M, N, int64_t(1) << 40, G), "K = ", "too large");
   EXPECT_INVALID(forward(M, N, K, 0), "G = 0", "at least 1");
   EXPECT_INVALID(forward(M, N, K, -3), "G = -3");
-  EXPECT_INVALID(forward(M, N, K, int64_t(1) << 31), "G = 2147483648", "int32");
+  EXPECT_INVALID(forward(M, N, K, int64_t(1) << 31), "G = 2147483648",
+                 "too large");
   // The largest int32 values are accepted by the checks (a call with them
   // would go on to need the driver, so it is not made here).
 }

@@ -101,6 +101,10 @@ static inline int64_t mggemmSharedMemoryBytes(mggemmTileConfig tile,
   return mggemmBarrierOffset(tile, elementBytes) + 2 * 8 * tile.stages + 1024;
 }
 
+/* The largest M (and group size) the kernels accept: they cap sizes here and
+ * saturate prefix sums of 32 sizes, which must stay within int32. */
+#define MGGEMM_MAX_ROWS ((int64_t)(1 << 30) - 1)
+
 /* The most dynamic shared memory an sm_90 CTA may use (227 KB). */
 #define MGGEMM_SM90_MAX_SHARED_MEMORY (227 * 1024)
 

@@ -8,8 +8,9 @@
 using namespace mlir;
 using namespace mlir::mggemm;
 
-/// Prefix sums saturate here so that 32 clamped sizes never overflow i32.
-static constexpr int64_t kRowCap = (int64_t(1) << 30) - 1;
+/// Sizes are capped and prefix sums saturate here, so that 32 of them never
+/// overflow i32; the runtime rejects larger M.
+static constexpr int64_t kRowCap = MGGEMM_MAX_ROWS;
 
 Value TileScheduler::tilesOfGroup(Value rows) {
   const mggemmTileConfig &tile = spec.tile;
