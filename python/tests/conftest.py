@@ -52,6 +52,13 @@ def gpu_skip_reason() -> Optional[str]:
     return None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Also declared in pyproject.toml; repeated here so a staged copy of the
+    # tests run without that file knows them too.
+    config.addinivalue_line("markers", "cuda: needs torch with a CUDA device")
+    config.addinivalue_line("markers", "gpu: needs an sm_90 GPU and libmggemm_runtime.so")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("gpu"):
