@@ -219,13 +219,14 @@ class MoELM(nn.Module):
         self.head = nn.Linear(cfg.d_model, cfg.vocab, bias=False)
 
     def forward(self, tokens: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Logits [B, T, V] and the summed balance loss."""
+        """Logits [B, T, V] and the balance loss averaged over layers (1.0
+        when every layer routes uniformly)."""
         x = self.embed(tokens)
         aux = x.new_zeros((), dtype=torch.float32)
         for block in self.blocks:
             x, block_aux = block(x)
             aux = aux + block_aux
-        return self.head(self.norm(x)), aux
+        return self.head(self.norm(x)), aux / len(self.blocks)
 
 
 # -------------------------------------------------------------- training
@@ -276,8 +277,8 @@ class Trainer:
         self.sched.step()
         torch.cuda.synchronize(self.device)
         self.history.step_ms.append((time.perf_counter() - start) * 1e3)
-        self.history.loss.append(float(ce))
-        self.history.aux.append(float(aux))
+        self.history.loss.append(float(ce.detach()))
+        self.history.aux.append(float(aux.detach()))
 
     @torch.no_grad()
     def evaluate(self, batches: Sequence[torch.Tensor]) -> float:

@@ -58,16 +58,18 @@ def plot_variant(result: Dict[str, Any], variant: str, out: Path) -> Optional[Pa
                     ax.text(i - 0.4 + width * (j + 0.5), 5, "x", ha="center", color=COLORS.get(impl))
         if ceiling:
             ax.axhline(ceiling, ls="--", color="black", lw=1,
-                       label=f"dense 8192³ matmul ({ceiling:.0f})")
+                       label=f"dense 8192³ matmul ({ceiling:.0f} TFLOP/s)")
+            ax.set_ylim(0, ceiling * 1.08)
         ax.set_xticks(range(len(rows)))
         ax.set_xticklabels([_shape_label(c) for c in rows], fontsize=7)
         ax.set_title(f"{variant}, {split} split")
         ax.grid(axis="y", alpha=0.3)
     axes[0][0].set_ylabel("TFLOP/s (2·M·N·K / median time)")
-    axes[0][-1].legend(fontsize=8, loc="upper right")
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8, frameon=False)
     device = result["meta"].get("device", "")
     fig.suptitle(f"mggemm {variant} on {device} ({result['meta'].get('dtype', '')}; x = failed check)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     path = out / f"tflops_{variant}.png"
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -88,8 +90,8 @@ def plot_speedup(result: Dict[str, Any], out: Path) -> Optional[Path]:
                  for t in [_tflops(case, name)] if t is not None]
         if mine is None or not peers:
             continue
-        labels.append(f"{case['variant'][:6]} {case['split'][:3]} "
-                      f"G{case['G']} N{case['N']} K{case['K']}")
+        labels.append(f"{case['variant']} {case['split'][:3]} "
+                      f"G{case['G']} M{case['M']} N{case['N']} K{case['K']}")
         values.append(mine / max(peers))
     if not values:
         return None
