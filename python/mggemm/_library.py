@@ -179,7 +179,8 @@ class Runtime:
             fn.argtypes = argtypes
 
     def _fn(self, name: str) -> Callable[..., object]:
-        return getattr(self._lib, name)
+        fn: Callable[..., object] = getattr(self._lib, name)
+        return fn
 
     def last_error(self) -> str:
         raw = self._fn("mggemmGetLastError")()
@@ -232,7 +233,7 @@ class Runtime:
         self._fn("mggemmSetCheckedMode")(1 if enabled else 0)
 
     def device_sm_count(self) -> int:
-        count = int(self._fn("mggemmDeviceSMCount")())  # type: ignore[call-overload]
+        count: int = int(self._fn("mggemmDeviceSMCount")())  # type: ignore[call-overload]
         if count < 0:
             message = self.last_error()
             raise MggemmError(

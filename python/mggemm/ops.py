@@ -17,7 +17,8 @@ zeros included for the dW of an empty group.
 schema from real annotation objects.)
 """
 
-from typing import Tuple
+import contextlib
+from typing import ContextManager, Tuple
 
 import torch
 
@@ -52,7 +53,22 @@ def _spec(name: str, t: torch.Tensor, real: bool) -> TensorSpec:
 
 
 def _stream(device: torch.device) -> int:
-    return torch.cuda.current_stream(device).cuda_stream
+    """The raw ``cudaStream_t`` of PyTorch's current stream on ``device``
+    (the capture stream while a CUDA graph is recorded). The private getter
+    is what Triton's launcher uses; it costs a fraction of building a
+    ``torch.cuda.Stream`` object on every call."""
+    raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)
+    if raw is not None:
+        return int(raw(device.index))
+    return int(torch.cuda.current_stream(device).cuda_stream)
+
+
+def _on_device(device: torch.device) -> ContextManager[object]:
+    """Make ``device`` current for the runtime (it launches on the current
+    context), skipping the guard in the common case where it already is."""
+    if device.index is None or device.index == torch.cuda.current_device():
+        return contextlib.nullcontext()
+    return torch.cuda.device(device)
 
 
 # --------------------------------------------------------------- forward
@@ -65,7 +81,7 @@ def _grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.
     if p.M == 0:
         return y
     rt = runtime()
-    with torch.cuda.device(x.device):
+    with _on_device(x.device):
         rt.forward(x.data_ptr(), w.data_ptr(), sizes.data_ptr(), y.data_ptr(),
                    p.M, p.N, p.K, p.G, DTYPE_CODES[p.dtype], _stream(x.device))
     return y
@@ -87,7 +103,7 @@ def _grouped_mm_grad_input(dy: torch.Tensor, w: torch.Tensor, sizes: torch.Tenso
     if p.M == 0:
         return dx
     rt = runtime()
-    with torch.cuda.device(dy.device):
+    with _on_device(dy.device):
         rt.grad_input(dy.data_ptr(), w.data_ptr(), sizes.data_ptr(), dx.data_ptr(),
                       p.M, p.N, p.K, p.G, DTYPE_CODES[p.dtype], _stream(dy.device))
     return dx
@@ -111,7 +127,7 @@ def _grouped_mm_grad_weight(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tens
         return torch.zeros((p.G, p.N, p.K), dtype=dy.dtype, device=dy.device)
     dw = torch.empty((p.G, p.N, p.K), dtype=dy.dtype, device=dy.device)
     rt = runtime()
-    with torch.cuda.device(dy.device):
+    with _on_device(dy.device):
         rt.grad_weight(dy.data_ptr(), x.data_ptr(), sizes.data_ptr(), dw.data_ptr(),
                        p.M, p.N, p.K, p.G, DTYPE_CODES[p.dtype], _stream(dy.device))
     return dw

@@ -45,10 +45,10 @@ def gpu_skip_reason() -> Optional[str]:
 
     try:
         _library.runtime()
-    except _library.MggemmError as err:
-        first_line = str(err).splitlines()[0]
-        return (f"libmggemm_runtime.so is missing ({first_line}); build it or set "
-                f"{_library.ENV_VAR}")
+    except _library.LibraryNotFoundError as err:
+        where = ", ".join(str(p) for p in err.tried) or "nowhere"
+        return (f"{_library.LIBRARY_NAME} not found or not loadable (tried {where}); "
+                f"build it or set {_library.ENV_VAR}")
     return None
 
 
