@@ -29,6 +29,10 @@ POINTER_ALIGNMENT = 16
 #: The kernels take M, N, K and G as int32 parameters.
 INT32_MAX = 2**31 - 1
 
+#: The most rows the kernels accept (MGGEMM_MAX_ROWS in KernelABI.h): they
+#: saturate prefix sums of group sizes, which must stay within int32.
+MAX_ROWS = 2**30 - 1
+
 _DTYPE_ALIASES = {
     "bf16": "bfloat16",
     "f16": "float16",
@@ -229,6 +233,11 @@ def _check_multiple(value: Any, what: str, where: str) -> None:
 
 
 def _check_int32(**dims: Any) -> None:
+    if dims["M"] > MAX_ROWS:
+        raise ValueError(
+            f"M={dims['M']} exceeds the kernels' row limit {MAX_ROWS} (2**30 - 1): "
+            f"split the tokens into several calls"
+        )
     for what, value in dims.items():
         if value > INT32_MAX:
             raise ValueError(

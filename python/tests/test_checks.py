@@ -169,9 +169,12 @@ def test_rows_without_groups() -> None:
         check_forward(spec("x", (M, K)), spec("w", (0, N, K)), spec("sizes", (0,), "int32"))
 
 
-def test_int32_limit() -> None:
-    with pytest.raises(ValueError, match=r"M=2147483648 exceeds the kernels' int32 limit"):
-        fwd(x=spec("x", (2**31, K)))
+def test_row_and_int32_limits() -> None:
+    fwd(x=spec("x", (2**30 - 1, K)), sizes=spec("sizes", (G,), "int32"))
+    with pytest.raises(ValueError, match=r"M=1073741824 exceeds the kernels' row limit"):
+        fwd(x=spec("x", (2**30, K)))
+    with pytest.raises(ValueError, match=r"N=2147483648 exceeds the kernels' int32 limit"):
+        fwd(w=spec("w", (G, 2**31, K)))
 
 
 def test_grad_input_n_mismatch() -> None:
