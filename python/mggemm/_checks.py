@@ -1,0 +1,369 @@
+"""Argument validation for the grouped GEMMs, written without torch.
+
+The C runtime rejects bad arguments too, but only with a status code and a
+terse message, and only on a machine that has the library. Checking here, on
+plain descriptions of the tensors, gives errors that say what was expected,
+what was found and how to fix it, works under torch.compile's fake tensors
+(shapes may be symbolic integers: nothing here calls ``int()`` on them), and
+can be tested in CI where neither torch nor a GPU exists.
+
+Shape, dtype and device problems raise ``ValueError`` except a wrong element
+type, which raises ``TypeError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence, Tuple
+
+#: Element types the kernels compute in (fp32 accumulation inside).
+SUPPORTED_DTYPES: Tuple[str, ...] = ("bfloat16", "float16")
+
+#: N and K must be multiples of this: TMA wants 16-byte row strides and
+#: 16-bit elements are 2 bytes each.
+DIM_ALIGNMENT = 8
+
+#: Global addresses that TMA reads must be 16-byte aligned.
+POINTER_ALIGNMENT = 16
+
+#: The kernels take M, N, K and G as int32 parameters.
+INT32_MAX = 2**31 - 1
+
+#: The most rows the kernels accept (MGGEMM_MAX_ROWS in KernelABI.h): they
+#: saturate prefix sums of group sizes, which must stay within int32.
+MAX_ROWS = 2**30 - 1
+
+_DTYPE_ALIASES = {
+    "bf16": "bfloat16",
+    "f16": "float16",
+    "fp16": "float16",
+    "half": "float16",
+    "f32": "float32",
+    "fp32": "float32",
+    "float": "float32",
+    "i32": "int32",
+    "int": "int64",
+    "long": "int64",
+    "i64": "int64",
+}
+
+
+def canonical_dtype(dtype: str) -> str:
+    """Name of a dtype without the ``torch.`` prefix: ``"torch.bfloat16"``,
+    ``"bf16"`` and ``"bfloat16"`` all give ``"bfloat16"``."""
+    name = str(dtype)
+    if name.startswith("torch."):
+        name = name[len("torch.") :]
+    return _DTYPE_ALIASES.get(name, name)
+
+
+def _torch_name(dtype: str) -> str:
+    return "torch." + canonical_dtype(dtype)
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """What the checks need to know about one tensor.
+
+    ``shape`` and ``stride`` may hold torch SymInts under torch.compile;
+    ``data_ptr`` is None where there is no storage (fake or meta tensors).
+    """
+
+    name: str
+    shape: Tuple[Any, ...]
+    stride: Tuple[Any, ...]
+    dtype: str
+    device: str
+    data_ptr: Optional[int] = None
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The validated dimensions of one call, as the C API takes them."""
+
+    M: Any
+    N: Any
+    K: Any
+    G: Any
+    dtype: str
+    device: str
+
+
+def contiguous_strides(shape: Sequence[Any]) -> Tuple[Any, ...]:
+    """Row-major strides of a dense tensor of ``shape``."""
+    strides = []
+    running: Any = 1
+    for size in reversed(tuple(shape)):
+        strides.append(running)
+        running = running * size
+    return tuple(reversed(strides))
+
+
+def is_contiguous(shape: Sequence[Any], stride: Sequence[Any]) -> bool:
+    """Row-major dense, ignoring the strides of size-1 dimensions (as
+    ``torch.Tensor.is_contiguous`` does); an empty tensor always is."""
+    shape = tuple(shape)
+    stride = tuple(stride)
+    if len(shape) != len(stride):
+        return False
+    if any(size == 0 for size in shape):
+        return True
+    expected: Any = 1
+    for size, step in zip(reversed(shape), reversed(stride)):
+        if size != 1 and step != expected:
+            return False
+        expected = expected * size
+    return True
+
+
+def _fmt_shape(shape: Sequence[Any]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def _check_rank(t: TensorSpec, rank: int, layout: str, hint: str) -> None:
+    if t.rank != rank:
+        raise ValueError(
+            f"{t.name} must be {rank}-D {layout}, got shape "
+            f"{_fmt_shape(t.shape)} ({t.rank}-D): {hint}"
+        )
+
+
+def _check_operand_dtype(t: TensorSpec) -> str:
+    dtype = canonical_dtype(t.dtype)
+    if dtype not in SUPPORTED_DTYPES:
+        raise TypeError(
+            f"{t.name} has dtype {_torch_name(dtype)}, but mggemm computes in "
+            f"torch.bfloat16 or torch.float16 (with fp32 accumulation): use "
+            f"{t.name}.to(torch.bfloat16)"
+        )
+    return dtype
+
+
+def _check_same_dtype(a: TensorSpec, b: TensorSpec) -> str:
+    da = _check_operand_dtype(a)
+    db = _check_operand_dtype(b)
+    if da != db:
+        raise TypeError(
+            f"{a.name} is {_torch_name(da)} but {b.name} is {_torch_name(db)}; "
+            f"both operands must have one dtype (the output takes it too): "
+            f"use {b.name}.to({a.name}.dtype)"
+        )
+    return da
+
+
+def _check_sizes(sizes: TensorSpec, groups: Any, groups_from: str) -> None:
+    dtype = canonical_dtype(sizes.dtype)
+    if dtype != "int32":
+        raise TypeError(
+            f"{sizes.name} must be torch.int32 (the kernels read it as int32[G]), "
+            f"got {_torch_name(dtype)}: use {sizes.name}.to(torch.int32)"
+        )
+    if sizes.rank != 1:
+        raise ValueError(
+            f"{sizes.name} must be 1-D [G] with one row count per group, got "
+            f"shape {_fmt_shape(sizes.shape)}: use {sizes.name}.reshape(-1)"
+        )
+    if groups is not None and sizes.shape[0] != groups:
+        raise ValueError(
+            f"{sizes.name} has {sizes.shape[0]} entries but {groups_from} has "
+            f"G={groups} groups: pass one row count per group"
+        )
+
+
+def _check_device(t: TensorSpec, device: str, ref: str) -> None:
+    if t.device == device:
+        return
+    if t.name.startswith("sizes") or t.name.startswith("m_sizes"):
+        why = (
+            " (the kernels read the group sizes on the GPU so that the host "
+            "never waits for them)"
+        )
+    else:
+        why = ""
+    raise ValueError(
+        f"{t.name} is on {t.device} but must be on {device} with the other "
+        f"operands{why}: use {t.name}.to({ref}.device)"
+    )
+
+
+def _check_cuda(t: TensorSpec) -> str:
+    device = str(t.device)
+    # "meta" is what shape propagation (register_fake, torch.compile) uses.
+    if device.startswith("cuda") or device == "meta":
+        return device
+    raise ValueError(
+        f"{t.name} is on {device}, but mggemm's kernels run on CUDA devices "
+        f"(sm_90): move it with {t.name}.cuda(), or use mggemm.reference for a "
+        f"CPU computation"
+    )
+
+
+def _check_contiguous(t: TensorSpec) -> None:
+    if not is_contiguous(t.shape, t.stride):
+        raise ValueError(
+            f"{t.name} is not contiguous (shape {_fmt_shape(t.shape)}, stride "
+            f"{_fmt_shape(t.stride)}; expected stride "
+            f"{_fmt_shape(contiguous_strides(t.shape))}): call "
+            f"{t.name}.contiguous()"
+        )
+
+
+def _check_pointer(t: TensorSpec) -> None:
+    if t.data_ptr is not None and t.data_ptr % POINTER_ALIGNMENT != 0:
+        raise ValueError(
+            f"{t.name} starts at address {t.data_ptr:#x}, which is not "
+            f"{POINTER_ALIGNMENT}-byte aligned as TMA requires (a view that "
+            f"starts mid-row does this): call {t.name}.clone()"
+        )
+
+
+def _check_multiple(value: Any, what: str, where: str) -> None:
+    if value % DIM_ALIGNMENT != 0:
+        pad = (-value) % DIM_ALIGNMENT
+        raise ValueError(
+            f"{what}={value} ({where}) is not a multiple of {DIM_ALIGNMENT}: "
+            f"TMA needs 16-byte aligned row strides; pad {what} to a multiple "
+            f"of {DIM_ALIGNMENT} (add {pad} zero columns, e.g. with "
+            f"torch.nn.functional.pad, to every operand that has {what})"
+        )
+
+
+def _check_int32(**dims: Any) -> None:
+    if dims["M"] > MAX_ROWS:
+        raise ValueError(
+            f"M={dims['M']} exceeds the kernels' row limit {MAX_ROWS} (2**30 - 1): "
+            f"split the tokens into several calls"
+        )
+    for what, value in dims.items():
+        if value > INT32_MAX:
+            raise ValueError(
+                f"{what}={value} exceeds the kernels' int32 limit {INT32_MAX}: "
+                f"split the call into smaller pieces"
+            )
+
+
+def _check_tensors(*tensors: TensorSpec) -> str:
+    device = _check_cuda(tensors[0])
+    for t in tensors:
+        _check_device(t, device, tensors[0].name)
+        _check_contiguous(t)
+        _check_pointer(t)
+    return device
+
+
+def _check_groups_vs_rows(M: Any, G: Any, rows_from: str) -> None:
+    if G == 0 and M != 0:
+        raise ValueError(
+            f"there are no groups (G=0) but {rows_from} has M={M} rows: every "
+            f"row must belong to a group"
+        )
+
+
+def check_forward(x: TensorSpec, w: TensorSpec, sizes: TensorSpec) -> Problem:
+    """Y[M, N] = per group g: X_g · W[g]ᵀ with X [M, K], W [G, N, K]."""
+    _check_rank(x, 2, "[M, K] (tokens x features)",
+                f"flatten leading dimensions with {x.name}.reshape(-1, {x.name}.shape[-1])")
+    _check_rank(w, 3, "[G, N, K] (one nn.Linear weight [N, K] per group)",
+                f"for the seed's stacked [G*N, K] layout use {w.name}.view(G, -1, K) "
+                f"or mggemm.grouped_gemm_forward")
+    dtype = _check_same_dtype(x, w)
+    M, K = x.shape
+    G, N, Kw = w.shape
+    if K != Kw:
+        raise ValueError(
+            f"{x.name} has K={K} columns but {w.name} (shape "
+            f"{_fmt_shape(w.shape)}, [G, N, K]) has K={Kw}: {x.name}.shape[1] "
+            f"must equal {w.name}.shape[2]"
+        )
+    _check_sizes(sizes, G, w.name)
+    _check_multiple(N, "N", f"{w.name}.shape[1]")
+    _check_multiple(K, "K", f"{x.name}.shape[1]")
+    _check_int32(M=M, N=N, K=K, G=G)
+    _check_groups_vs_rows(M, G, x.name)
+    device = _check_tensors(x, w, sizes)
+    return Problem(M=M, N=N, K=K, G=G, dtype=dtype, device=device)
+
+
+def check_grad_input(dy: TensorSpec, w: TensorSpec, sizes: TensorSpec) -> Problem:
+    """dX[M, K] = per group g: dY_g · W[g] with dY [M, N], W [G, N, K]."""
+    _check_rank(dy, 2, "[M, N] (the gradient of the forward output)",
+                f"flatten leading dimensions with {dy.name}.reshape(-1, {dy.name}.shape[-1])")
+    _check_rank(w, 3, "[G, N, K] (one nn.Linear weight [N, K] per group)",
+                f"view the seed's stacked [G*N, K] layout as {w.name}.view(G, -1, K)")
+    dtype = _check_same_dtype(dy, w)
+    M, N = dy.shape
+    G, Nw, K = w.shape
+    if N != Nw:
+        raise ValueError(
+            f"{dy.name} has N={N} columns but {w.name} (shape "
+            f"{_fmt_shape(w.shape)}, [G, N, K]) has N={Nw}: {dy.name}.shape[1] "
+            f"must equal {w.name}.shape[1]"
+        )
+    _check_sizes(sizes, G, w.name)
+    _check_multiple(N, "N", f"{dy.name}.shape[1]")
+    _check_multiple(K, "K", f"{w.name}.shape[2]")
+    _check_int32(M=M, N=N, K=K, G=G)
+    _check_groups_vs_rows(M, G, dy.name)
+    device = _check_tensors(dy, w, sizes)
+    return Problem(M=M, N=N, K=K, G=G, dtype=dtype, device=device)
+
+
+def check_grad_weight(dy: TensorSpec, x: TensorSpec, sizes: TensorSpec) -> Problem:
+    """dW[G, N, K]: dW[g] = dY_gᵀ · X_g with dY [M, N], X [M, K]."""
+    _check_rank(dy, 2, "[M, N] (the gradient of the forward output)",
+                f"flatten leading dimensions with {dy.name}.reshape(-1, {dy.name}.shape[-1])")
+    _check_rank(x, 2, "[M, K] (the forward input)",
+                f"flatten leading dimensions with {x.name}.reshape(-1, {x.name}.shape[-1])")
+    dtype = _check_same_dtype(dy, x)
+    M, N = dy.shape
+    Mx, K = x.shape
+    if M != Mx:
+        raise ValueError(
+            f"{dy.name} has M={M} rows but {x.name} has M={Mx}: both hold the "
+            f"same tokens, so {dy.name}.shape[0] must equal {x.name}.shape[0]"
+        )
+    _check_sizes(sizes, None, "")
+    G = sizes.shape[0]
+    _check_multiple(N, "N", f"{dy.name}.shape[1]")
+    _check_multiple(K, "K", f"{x.name}.shape[1]")
+    _check_int32(M=M, N=N, K=K, G=G)
+    _check_groups_vs_rows(M, G, dy.name)
+    device = _check_tensors(dy, x, sizes)
+    return Problem(M=M, N=N, K=K, G=G, dtype=dtype, device=device)
+
+
+def seed_weight_groups(w_shape: Sequence[Any], groups: Any, name: str = "w") -> Any:
+    """N of the seed's stacked weight ``[G*N, K]``; checks that it splits
+    evenly into ``groups`` experts."""
+    if len(w_shape) != 2:
+        raise ValueError(
+            f"{name} must be the seed's 2-D stacked weight [G*N, K], got shape "
+            f"{_fmt_shape(w_shape)}: pass a [G, N, K] weight to mggemm.grouped_mm"
+        )
+    rows = w_shape[0]
+    if groups == 0 or rows % groups != 0:
+        raise ValueError(
+            f"{name} has {rows} rows, which do not split into G={groups} equal "
+            f"experts: the seed layout stacks one [N, K] weight per group, so "
+            f"{name}.shape[0] must be G*N"
+        )
+    return rows // groups
+
+
+def check_seed_backward_weight(
+    w_shape: Sequence[Any], groups: Any, n: Any, name: str = "w"
+) -> None:
+    """The seed's backward takes ``w`` as ``[G*N, K]`` with N from grad_output.
+    A single shared ``[N, K]`` weight (as an old seed version allowed) is
+    not a grouped GEMM, so say how to express it."""
+    if len(w_shape) == 2 and w_shape[0] != groups * n:
+        raise ValueError(
+            f"{name} has shape {_fmt_shape(w_shape)} but grad_output has N={n} "
+            f"columns and there are G={groups} groups, so {name} must be "
+            f"[G*N, K] = [{groups}*{n}, K]; for one weight shared by all groups "
+            f"use a plain matmul, or {name}.repeat(G, 1)"
+        )

@@ -1,0 +1,482 @@
+"""Benchmark mggemm against its peers on the project's anchor shapes.
+
+    python -m mggemm.bench --out bench/results/h100            # full run
+    python -m mggemm.bench --out /tmp/b --quick                # a smoke run
+    python -m mggemm.bench --out /tmp/b --shapes 8x16384x4096x7168 --variants forward
+
+Peers: ``torch._grouped_mm`` (forward ``(X, Wᵀ)``, grad_input ``(dY, W)``,
+grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
+``torch.mm`` loop. Per shape and split (balanced, and a seeded Dirichlet
+split with empty groups) and variant, every implementation's output is
+checked once against the fp32 reference; one that fails is not timed, and
+the JSON says why. The implementations are then timed interleaved, in
+rounds, with CUDA events, L2 flushed and inputs rotated between runs, the
+SM clock sampled during each measurement; the median is reported. The run
+also measures a dense 8192³ bf16 matmul (the ceiling, before and after) and
+the device-to-device copy bandwidth (the floor for memory-bound cases).
+
+Writes ``results.json`` (every raw time and clock sample) and PNG plots to
+``--out``. Without libmggemm_runtime.so it benchmarks the peers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import platform
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from .splits import make_split, offsets
+
+Shape = Tuple[int, int, int, int]  # G, M, N, K
+
+#: The project's anchor shapes (G, M, N, K): DeepSeek-V3 / Mixtral-like
+#: expert GEMMs, and one weight-bound case (many experts, few tokens each).
+ANCHOR_SHAPES: Tuple[Shape, ...] = (
+    (8, 16384, 4096, 7168),
+    (16, 32768, 2048, 7168),
+    (32, 65536, 4096, 7168),
+    (64, 65536, 2048, 7168),
+    (8, 32768, 14336, 4096),
+    (8, 32768, 4096, 14336),
+    (128, 8192, 2048, 7168),
+)
+VARIANTS = ("forward", "grad_input", "grad_weight")
+SPLITS = ("balanced", "imbalanced")
+IMPLS = ("mggemm", "torch_grouped_mm", "loop")
+DTYPES = {"bf16": "bfloat16", "f16": "float16"}
+
+#: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
+REL_TOL = 1e-2
+
+
+# ------------------------------------------------- torch-free helpers (tested in CI)
+
+
+def parse_shapes(text: str) -> List[Shape]:
+    """``"anchor"`` or a comma list of ``GxMxNxK``."""
+    if text.strip() == "anchor":
+        return list(ANCHOR_SHAPES)
+    shapes = []
+    for item in text.split(","):
+        parts = item.strip().lower().split("x")
+        if len(parts) != 4 or not all(p.isdigit() for p in parts):
+            raise argparse.ArgumentTypeError(
+                f"shape {item.strip()!r} is not GxMxNxK (e.g. 8x16384x4096x7168)")
+        g, m, n, k = (int(p) for p in parts)
+        if g < 1 or m < 0 or n % 8 or k % 8 or n < 8 or k < 8:
+            raise argparse.ArgumentTypeError(
+                f"shape {item.strip()!r}: need G >= 1 and N, K positive multiples of 8")
+        shapes.append((g, m, n, k))
+    return shapes
+
+
+def parse_choices(text: str, allowed: Sequence[str], what: str) -> List[str]:
+    """A comma list drawn from ``allowed`` (``"all"`` for every one)."""
+    if text.strip() == "all":
+        return list(allowed)
+    chosen = [t.strip() for t in text.split(",") if t.strip()]
+    bad = [c for c in chosen if c not in allowed]
+    if bad or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown {what} {', '.join(bad) or '(none)'}: choose from {', '.join(allowed)}")
+    return chosen
+
+
+def flops(shape: Shape) -> int:
+    """2·M·N·K for every variant (a split moves work, it does not add any)."""
+    _, m, n, k = shape
+    return 2 * m * n * k
+
+
+def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
+    """Bytes an ideal kernel moves: each input read once, the output written
+    once."""
+    g, m, n, k = shape
+    x, w, y = m * k, g * n * k, m * n
+    traffic = {"forward": x + w + y, "grad_input": y + w + x, "grad_weight": y + x + w}
+    return traffic[variant] * element_bytes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m mggemm.bench",
+                                 description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, required=True, help="folder for results.json and plots")
+    ap.add_argument("--shapes", type=parse_shapes, default=None,
+                    help="'anchor' or GxMxNxK,... (default: anchor; --quick: the first two)")
+    ap.add_argument("--variants", type=lambda s: parse_choices(s, VARIANTS, "variant"),
+                    default=list(VARIANTS), help=f"comma list of {', '.join(VARIANTS)}")
+    ap.add_argument("--splits", type=lambda s: parse_choices(s, SPLITS, "split"),
+                    default=list(SPLITS), help=f"comma list of {', '.join(SPLITS)}")
+    ap.add_argument("--impls", type=lambda s: parse_choices(s, IMPLS, "implementation"),
+                    default=list(IMPLS), help=f"comma list of {', '.join(IMPLS)}")
+    ap.add_argument("--dtype", choices=sorted(DTYPES), default="bf16")
+    ap.add_argument("--rounds", type=int, default=None,
+                    help="interleaved rounds per case (default 3; --quick: 1)")
+    ap.add_argument("--rep-ms", type=float, default=None,
+                    help="GPU time per measurement (default 150; --quick: 40)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of data and imbalanced splits")
+    ap.add_argument("--time-failing", action="store_true",
+                    help="time implementations even when their check fails")
+    ap.add_argument("--quick", action="store_true", help="fewer shapes and shorter timing")
+    ap.add_argument("--no-plots", action="store_true")
+    ap.add_argument("--no-progress", action="store_true")
+    return ap
+
+
+def resolve_defaults(args: argparse.Namespace) -> argparse.Namespace:
+    if args.shapes is None:
+        args.shapes = list(ANCHOR_SHAPES[:2] if args.quick else ANCHOR_SHAPES)
+    if args.rounds is None:
+        args.rounds = 1 if args.quick else 3
+    if args.rep_ms is None:
+        args.rep_ms = 40.0 if args.quick else 150.0
+    return args
+
+
+# ---------------------------------------------------------------- the run (torch)
+
+
+def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, Any]], sizes: Any, offs: Any,
+             bounds: List[int], out_shape: Tuple[int, ...]) -> Callable[[int], Any]:
+    """``fn(i)``: run ``impl`` of ``variant`` on input copy ``i``, return the output."""
+    import torch
+
+    from . import ops
+
+    if impl == "mggemm":
+        op = {"forward": ops.grouped_mm, "grad_input": ops.grouped_mm_grad_input,
+              "grad_weight": ops.grouped_mm_grad_weight}[variant]
+        return lambda i: op(copies[i][0], copies[i][1], sizes)
+    if impl == "torch_grouped_mm":
+        if variant == "forward":
+            return lambda i: torch._grouped_mm(copies[i][0], copies[i][1].transpose(-2, -1), offs=offs)
+        if variant == "grad_input":
+            return lambda i: torch._grouped_mm(copies[i][0], copies[i][1], offs=offs)
+        return lambda i: torch._grouped_mm(copies[i][0].t(), copies[i][1], offs=offs)
+
+    a0 = copies[0][0]
+    out = torch.empty(out_shape, dtype=a0.dtype, device=a0.device)
+    groups = list(zip(bounds[:-1], bounds[1:]))
+
+    def loop(i: int) -> Any:
+        a, b = copies[i]
+        for g, (lo, hi) in enumerate(groups):
+            if variant == "grad_weight":
+                if hi > lo:
+                    torch.mm(a[lo:hi].t(), b[lo:hi], out=out[g])
+                else:
+                    out[g].zero_()
+            elif hi > lo:
+                rhs = b[g].t() if variant == "forward" else b[g]
+                torch.mm(a[lo:hi], rhs, out=out[lo:hi])
+        return out
+
+    return loop
+
+
+def _check(out: Any, ref: Any, variant: str, sizes: List[int]) -> Tuple[bool, Dict[str, Any]]:
+    from .reference import compare
+
+    rep = compare(out, ref)
+    info: Dict[str, Any] = {
+        "rel_fro_error": rep.rel_fro_error, "max_abs_error": rep.max_abs_error,
+        "worst_index": list(rep.worst_index), "worst_value": rep.worst_value,
+        "worst_reference": rep.worst_reference, "nan_count": rep.nan_count,
+        "inf_count": rep.inf_count, "report": str(rep),
+    }
+    ok = rep.ok(REL_TOL)
+    if variant == "grad_weight":
+        empty = [g for g, n in enumerate(sizes) if n == 0]
+        dirty = [g for g in empty if bool(out[g].count_nonzero())]
+        info["empty_groups_not_zero"] = dirty
+        ok = ok and not dirty
+    return ok, info
+
+
+def _json_float(value: float) -> Optional[float]:
+    return value if math.isfinite(value) else None
+
+
+class Bench:
+    """One benchmark run: device facts, ceilings, and the cases."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        import torch
+
+        from . import _library
+        from ._timing import ClockReader, Timer
+
+        self.torch = torch
+        self.args = args
+        self.dtype = getattr(torch, DTYPES[args.dtype])
+        props = torch.cuda.get_device_properties(0)
+        self.l2_bytes = int(getattr(props, "L2_cache_size", 50 * 2**20))
+        self.clocks = ClockReader(0)
+        self.timer = Timer(self.clocks, self.l2_bytes, rep_ms=args.rep_ms)
+        self.impls = list(args.impls)
+        self.mggemm_note: Optional[str] = None
+        if "mggemm" in self.impls:
+            try:
+                _library.runtime()
+            except _library.MggemmError as err:
+                self.mggemm_note = str(err)
+                self.impls.remove("mggemm")
+        try:
+            import triton
+            triton_version = triton.__version__
+        except Exception:
+            triton_version = None
+        self.result: Dict[str, Any] = {
+            "meta": {
+                "device": torch.cuda.get_device_name(0),
+                "sm_count": props.multi_processor_count,
+                "l2_bytes": self.l2_bytes,
+                "torch": torch.__version__,
+                "cuda": torch.version.cuda,
+                "triton": triton_version,
+                "python": platform.python_version(),
+                "mggemm_library": str(_library.library_path()) if not self.mggemm_note else None,
+                "mggemm_missing": self.mggemm_note,
+                "clocks": self.clocks.info(),
+                "dtype": DTYPES[args.dtype],
+                "impls": self.impls,
+                "variants": list(args.variants),
+                "splits": list(args.splits),
+                "shapes": [list(s) for s in args.shapes],
+                "rounds": args.rounds,
+                "rep_ms": args.rep_ms,
+                "rel_tol": REL_TOL,
+                "seed": args.seed,
+                "argv": sys.argv,
+                "started": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            },
+            "dense": {},
+            "copy": {},
+            "cases": [],
+        }
+
+    # ---- ceilings
+
+    def dense(self, label: str) -> Dict[str, Any]:
+        torch = self.torch
+        n = 8192
+        a = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+        b = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+        timing = self.timer.measure(lambda i: torch.matmul(a, b))
+        entry = timing.summary()
+        entry["tflops"] = 2 * n**3 / (timing.median_ms * 1e-3) / 1e12
+        self.result["dense"][label] = entry
+        self.result["dense"]["tflops"] = max(
+            self.result["dense"].get("tflops") or 0.0, entry["tflops"])
+        return entry
+
+    def copy_bandwidth(self) -> Dict[str, Any]:
+        torch = self.torch
+        nbytes = 1 << 30
+        src = torch.empty(nbytes, dtype=torch.uint8, device="cuda").random_(0, 255)
+        dst = torch.empty_like(src)
+        timing = self.timer.measure(lambda i: dst.copy_(src))
+        entry = timing.summary()
+        entry["bytes"] = nbytes
+        # Read + write: the same accounting as min_bytes (inputs read once,
+        # output written once).
+        entry["gb_per_s"] = 2 * nbytes / (timing.median_ms * 1e-3) / 1e9
+        self.result["copy"] = entry
+        return entry
+
+    # ---- cases
+
+    def _copies(self, tensors: Tuple[Any, Any]) -> List[Tuple[Any, Any]]:
+        """Enough copies that the rotation cycles through more than 2x L2."""
+        nbytes = sum(t.numel() * t.element_size() for t in tensors)
+        count = 1 if nbytes >= 2 * self.l2_bytes else min(8, math.ceil(2 * self.l2_bytes / max(nbytes, 1)))
+        return [tensors] + [tuple(t.clone() for t in tensors) for _ in range(count - 1)]
+
+    def run_shape(self, shape: Shape, split: str, progress: Any) -> None:
+        torch = self.torch
+        from . import reference
+
+        g, m, n, k = shape
+        sizes_list = make_split(split, m, g, seed=self.args.seed)
+        bounds = offsets(sizes_list)
+        gen = torch.Generator(device="cuda").manual_seed(self.args.seed)
+        x = torch.randn(m, k, device="cuda", dtype=self.dtype, generator=gen)
+        w = torch.randn(g, n, k, device="cuda", dtype=self.dtype, generator=gen) / math.sqrt(k)
+        dy = torch.randn(m, n, device="cuda", dtype=self.dtype, generator=gen)
+        sizes = torch.tensor(sizes_list, dtype=torch.int32, device="cuda")
+        offs = torch.cumsum(sizes, 0, dtype=torch.int32)
+        operands = {"forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
+        out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k)}
+        refs = {"forward": lambda: reference.reference_forward(x, w, sizes),
+                "grad_input": lambda: reference.reference_grad_input(dy, w, sizes),
+                "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
+        copy_bw = self.result["copy"].get("gb_per_s")
+        for variant in self.args.variants:
+            case: Dict[str, Any] = {
+                "G": g, "M": m, "N": n, "K": k, "split": split, "variant": variant,
+                "sizes": sizes_list, "flops": flops(shape), "min_bytes": min_bytes(variant, shape),
+                "impls": {},
+            }
+            if copy_bw:
+                case["memory_bound_ms"] = case["min_bytes"] / (copy_bw * 1e9) * 1e3
+                case["weight_read_ms"] = g * n * k * x.element_size() / (copy_bw * 1e9) * 1e3
+            copies = self._copies(operands[variant])
+            case["input_copies"] = len(copies)
+            ref = refs[variant]()
+            fns: Dict[str, Callable[[int], Any]] = {}
+            for impl in self.impls:
+                entry: Dict[str, Any] = {}
+                case["impls"][impl] = entry
+                try:
+                    fn = _impl_fn(impl, variant, copies, sizes, offs, bounds, out_shapes[variant])
+                    out = fn(0)
+                    torch.cuda.synchronize()
+                    ok, entry["check"] = _check(out, ref, variant, sizes_list)
+                    del out
+                except Exception as err:  # a peer that cannot run this case
+                    entry.update(status="error", reason=f"{type(err).__name__}: {err}"[:800])
+                    torch.cuda.empty_cache()
+                    continue
+                if ok or self.args.time_failing:
+                    fns[impl] = fn
+                    entry["status"] = "ok" if ok else "failed_check_timed"
+                else:
+                    entry.update(status="failed_check",
+                                 reason=f"not timed: {entry['check']['report']}")
+            del ref
+            self._time_case(case, fns)
+            self.result["cases"].append(case)
+            if progress is not None:
+                progress.update(1)
+        del x, w, dy
+        torch.cuda.empty_cache()
+
+    def _time_case(self, case: Dict[str, Any], fns: Dict[str, Callable[[int], Any]]) -> None:
+        from ._timing import Timing
+
+        timings = {impl: Timing() for impl in fns}
+        order = list(fns)
+        copies = case["input_copies"]
+        for r in range(self.args.rounds):
+            # Rotate the order each round so no implementation always runs
+            # right after the same neighbour (clock and cache effects).
+            turn = r % len(order) if order else 0
+            for impl in order[turn:] + order[:turn]:
+                try:
+                    timings[impl].merge(self.timer.measure(fns[impl], copies,
+                                                           self.args.rep_ms / self.args.rounds))
+                except Exception as err:
+                    case["impls"][impl].update(status="error", reason=f"timing: {err}"[:800])
+                    order.remove(impl)
+        for impl, timing in timings.items():
+            entry = case["impls"][impl]
+            if entry["status"] == "error":
+                continue
+            entry.update(timing.summary())
+            entry["tflops"] = _json_float(case["flops"] / (timing.median_ms * 1e-3) / 1e12)
+            if "memory_bound_ms" in case:
+                entry["fraction_of_memory_bound"] = case["memory_bound_ms"] / timing.median_ms
+
+    # ---- driver
+
+    def run(self) -> Dict[str, Any]:
+        total = len(self.args.shapes) * len(self.args.splits) * len(self.args.variants)
+        progress = None
+        if not self.args.no_progress:
+            try:
+                from tqdm import tqdm
+                progress = tqdm(total=total, desc="bench", unit="case", dynamic_ncols=True)
+            except ImportError:
+                progress = None
+        self.dense("before")
+        self.copy_bandwidth()
+        for shape in self.args.shapes:
+            for split in self.args.splits:
+                if progress is not None:
+                    progress.set_postfix_str(f"G{shape[0]} M{shape[1]} N{shape[2]} K{shape[3]} {split}")
+                try:
+                    self.run_shape(shape, split, progress)
+                except self.torch.cuda.OutOfMemoryError as err:
+                    self.result["cases"].append({"G": shape[0], "M": shape[1], "N": shape[2],
+                                                 "K": shape[3], "split": split, "variant": "all",
+                                                 "impls": {}, "error": f"out of memory: {err}"[:800]})
+                    self.torch.cuda.empty_cache()
+        self.dense("after")
+        if progress is not None:
+            progress.close()
+        self.result["meta"]["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        return self.result
+
+
+def summary_table(result: Dict[str, Any]) -> str:
+    """Plain-text table: TFLOP/s per implementation and mggemm's ratio to the
+    best peer."""
+    impls = result["meta"]["impls"]
+    dense = result.get("dense", {}).get("tflops")
+    copy = result.get("copy", {}).get("gb_per_s")
+    lines = [f"{result['meta']['device']}  torch {result['meta']['torch']}  "
+             f"dense 8192^3: {dense or float('nan'):.0f} TFLOP/s  copy: {copy or float('nan'):.0f} GB/s"]
+    if result["meta"].get("mggemm_missing"):
+        lines.append("mggemm not benchmarked: " + result["meta"]["mggemm_missing"].splitlines()[0])
+    header = f"{'variant':12s} {'split':10s} {'G':>4s} {'M':>6s} {'N':>6s} {'K':>6s} " + \
+        " ".join(f"{i:>16s}" for i in impls) + f" {'vs best peer':>12s}"
+    lines.append(header)
+    for case in result["cases"]:
+        if "variant" not in case or case.get("error"):
+            lines.append(f"{case.get('split', '')}: {case.get('error', '')}")
+            continue
+        cells = []
+        for impl in impls:
+            e = case["impls"].get(impl, {})
+            cells.append(f"{e['tflops']:16.1f}" if e.get("status") in ("ok", "failed_check_timed")
+                         and e.get("tflops") else f"{e.get('status', '-'):>16s}")
+        mine = case["impls"].get("mggemm", {}).get("tflops")
+        peers = [e.get("tflops") for name, e in case["impls"].items()
+                 if name != "mggemm" and e.get("status") == "ok" and e.get("tflops")]
+        ratio = f"{mine / max(peers):12.2f}" if mine and peers else f"{'-':>12s}"
+        lines.append(f"{case['variant']:12s} {case['split']:10s} {case['G']:4d} {case['M']:6d} "
+                     f"{case['N']:6d} {case['K']:6d} " + " ".join(cells) + " " + ratio)
+    for case in result["cases"]:
+        for impl, e in case.get("impls", {}).items():
+            if e.get("status") in ("error", "failed_check"):
+                lines.append(f"note: {impl} {case['variant']} {case['split']} G{case['G']} "
+                             f"M{case['M']} N{case['N']} K{case['K']}: {e.get('reason', '')}")
+    return "\n".join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = resolve_defaults(build_parser().parse_args(argv))
+    import torch
+
+    if not torch.cuda.is_available():
+        print("mggemm.bench needs a CUDA GPU", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    bench = Bench(args)
+    if bench.mggemm_note:
+        print("mggemm runtime not available; benchmarking the peers only:\n  "
+              + bench.mggemm_note.replace("\n", "\n  "), file=sys.stderr)
+    result = bench.run()
+    path = args.out / "results.json"
+    path.write_text(json.dumps(result, indent=1, default=str))
+    print(summary_table(result))
+    print(f"wrote {path}")
+    if not args.no_plots:
+        try:
+            from ._plots import plot_all
+
+            for written in plot_all(result, args.out, args.variants):
+                print(f"wrote {written}")
+        except ImportError as err:
+            print(f"no plots ({err})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The benchmark's command line and bookkeeping (torch-free), and a tiny
+end-to-end run on a GPU."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from mggemm.bench import (
+    ANCHOR_SHAPES,
+    build_parser,
+    flops,
+    min_bytes,
+    parse_choices,
+    parse_shapes,
+    resolve_defaults,
+    summary_table,
+)
+
+
+def test_parse_shapes() -> None:
+    assert parse_shapes("anchor") == list(ANCHOR_SHAPES)
+    assert parse_shapes("8x16384x4096x7168, 2X64X8X16") == [(8, 16384, 4096, 7168), (2, 64, 8, 16)]
+    for bad in ("8x16x4096", "8x16x4095x7168", "0x16x8x8", "ax1x8x8"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_shapes(bad)
+
+
+def test_parse_choices() -> None:
+    assert parse_choices("all", ("a", "b"), "x") == ["a", "b"]
+    assert parse_choices("b, a", ("a", "b"), "x") == ["b", "a"]
+    with pytest.raises(argparse.ArgumentTypeError, match="unknown variant c: choose from a, b"):
+        parse_choices("a,c", ("a", "b"), "variant")
+
+
+def test_defaults_and_quick() -> None:
+    full = resolve_defaults(build_parser().parse_args(["--out", "o"]))
+    assert full.shapes == list(ANCHOR_SHAPES) and full.rounds == 3
+    assert full.variants == ["forward", "grad_input", "grad_weight"]
+    quick = resolve_defaults(build_parser().parse_args(
+        ["--out", "o", "--quick", "--variants", "grad_weight", "--impls", "loop,mggemm"]))
+    assert quick.shapes == list(ANCHOR_SHAPES[:2]) and quick.rounds == 1
+    assert quick.variants == ["grad_weight"] and quick.impls == ["loop", "mggemm"]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--out", "o", "--splits", "skewed"])
+
+
+def test_flops_and_traffic() -> None:
+    shape = (128, 8192, 2048, 7168)
+    assert flops(shape) == 2 * 8192 * 2048 * 7168
+    weights = 128 * 2048 * 7168 * 2
+    assert min_bytes("forward", shape) == weights + (8192 * 7168 + 8192 * 2048) * 2
+    assert min_bytes("grad_weight", shape) == min_bytes("forward", shape)
+
+
+def test_summary_table_from_synthetic_result() -> None:
+    ok = {"status": "ok", "tflops": 500.0}
+    result = {
+        "meta": {"device": "H100", "torch": "2.11", "impls": ["mggemm", "torch_grouped_mm", "loop"],
+                 "mggemm_missing": None},
+        "dense": {"tflops": 690.0}, "copy": {"gb_per_s": 2900.0},
+        "cases": [{"G": 8, "M": 16384, "N": 4096, "K": 7168, "split": "balanced",
+                   "variant": "forward",
+                   "impls": {"mggemm": {"status": "ok", "tflops": 600.0}, "torch_grouped_mm": ok,
+                             "loop": {"status": "failed_check", "reason": "not timed: rel_fro=nan"}}}],
+    }
+    text = summary_table(result)
+    assert "dense 8192^3: 690 TFLOP/s" in text and "1.20" in text
+    assert "failed_check" in text and "note: loop forward balanced" in text
+
+
+@pytest.mark.cuda
+def test_tiny_end_to_end_run(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from mggemm.bench import main
+
+    rc = main(["--out", str(tmp_path), "--shapes", "4x1000x64x128,3x64x16x32", "--quick",
+               "--rep-ms", "5", "--no-progress"])
+    assert rc == 0
+    result = json.loads((tmp_path / "results.json").read_text())
+    assert result["dense"]["tflops"] > 0 and result["copy"]["gb_per_s"] > 0
+    assert len(result["cases"]) == 2 * 2 * 3
+    for case in result["cases"]:
+        assert sum(case["sizes"]) == case["M"]
+        for impl, entry in case["impls"].items():
+            assert entry["status"] in ("ok", "failed_check", "error"), (impl, entry)
+            if entry["status"] == "ok":
+                assert entry["times_ms"] and entry["median_ms"] > 0
+                assert entry["check"]["rel_fro_error"] <= 1e-2
+    assert (tmp_path / "tflops_forward.png").exists()
