@@ -47,6 +47,8 @@ constexpr int64_t kProducerRegisters = 40;
 /// Barrier 0 is __syncthreads; barrier 1 synchronises the consumers.
 constexpr int64_t kConsumerBarrierId = 1;
 constexpr const char *kSharedMemorySymbol = "mggemm_dynamic_smem";
+/// Width, in n-tiles, of the panels a group's tiles are walked in.
+constexpr int64_t kPanelTiles = 8;
 
 /// Registers a consumer thread may use after the producer gives its share
 /// back: 64K registers split between 128 producer threads at
@@ -182,8 +184,20 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
   TileCoords c;
   Value local = e.sub(t.tile, t.groupTileStart);
   Value nTiles = e.ceilDiv(outputColumns(), e.i32(tile.n));
-  Value mTile = e.divu(local, nTiles);
-  Value nTile = e.remu(local, nTiles);
+  Value mTiles = spec.kind == MGGEMM_KIND_GRAD_WEIGHT
+                     ? e.ceilDiv(N, e.i32(tile.m))
+                     : e.ceilDiv(t.groupRows, e.i32(tile.m));
+  // A group's tiles go panel by panel, kPanelTiles n-tiles wide, every m-tile
+  // of a panel before the next panel: the ~132 tiles in flight then cover
+  // about 16 m-tiles x 8 n-tiles and share both operands in L2, where an
+  // n-fastest order streamed all of B (e.g. 117 MB of W for N = 14336) per
+  // wave of tiles.
+  Value panelTiles = e.mul(mTiles, e.i32(kPanelTiles));
+  Value panelStart = e.mul(e.divu(local, panelTiles), e.i32(kPanelTiles));
+  Value inPanel = e.remu(local, panelTiles);
+  Value width = e.minu(e.i32(kPanelTiles), e.sub(nTiles, panelStart));
+  Value mTile = e.divu(inPanel, width);
+  Value nTile = e.add(panelStart, e.remu(inPanel, width));
   Value mOffset = e.mul(mTile, e.i32(tile.m));
   c.group = t.group;
   c.colStart = e.mul(nTile, e.i32(tile.n));
