@@ -281,38 +281,33 @@ void GroupedMatmulBackwardOp::getEffects(
   addGroupedGemmEffects(*this, effects);
 }
 
-namespace {
-/// A backward op whose tensor grad_input result is unused only needs its
-/// grad_weight half.
-struct DropUnusedGradInput : OpRewritePattern<GroupedMatmulBackwardOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(GroupedMatmulBackwardOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op.getNumResults() != 2 || !op.getResult(0).use_empty())
-      return rewriter.notifyMatchFailure(op, "grad_input result is used");
-    auto gradWeight = GroupedMatmulGradWeightOp::create(
-        rewriter, op.getLoc(), op.getGradOutput(), op.getInput(),
-        op.getSizes(), op.getGradWeightInit(),
-        op.getGradWeightTileConfigAttr());
-    rewriter.replaceAllUsesWith(op.getResult(1), gradWeight.getResult());
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
+GroupedMatmulGradInputOp
+GroupedMatmulBackwardOp::createGradInput(OpBuilder &builder) {
+  return GroupedMatmulGradInputOp::create(
+      builder, getLoc(), getGradOutput(), getWeight(), getSizes(),
+      getGradInputInit(), getGradInputTileConfigAttr());
+}
 
-/// A backward op whose tensor grad_weight result is unused only needs its
-/// grad_input half.
-struct DropUnusedGradWeight : OpRewritePattern<GroupedMatmulBackwardOp> {
+GroupedMatmulGradWeightOp
+GroupedMatmulBackwardOp::createGradWeight(OpBuilder &builder) {
+  return GroupedMatmulGradWeightOp::create(
+      builder, getLoc(), getGradOutput(), getInput(), getSizes(),
+      getGradWeightInit(), getGradWeightTileConfigAttr());
+}
+
+namespace {
+/// A backward op whose tensor result `unused` (0: grad_input, 1: grad_weight)
+/// has no uses only needs its other half.
+template <unsigned unused>
+struct DropUnusedHalf : OpRewritePattern<GroupedMatmulBackwardOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GroupedMatmulBackwardOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getNumResults() != 2 || !op.getResult(1).use_empty())
-      return rewriter.notifyMatchFailure(op, "grad_weight result is used");
-    auto gradInput = GroupedMatmulGradInputOp::create(
-        rewriter, op.getLoc(), op.getGradOutput(), op.getWeight(),
-        op.getSizes(), op.getGradInputInit(),
-        op.getGradInputTileConfigAttr());
-    rewriter.replaceAllUsesWith(op.getResult(0), gradInput.getResult());
+    if (op.getNumResults() != 2 || !op.getResult(unused).use_empty())
+      return rewriter.notifyMatchFailure(op, "both results are used");
+    Value kept = unused == 0 ? op.createGradWeight(rewriter).getResult()
+                             : op.createGradInput(rewriter).getResult();
+    rewriter.replaceAllUsesWith(op.getResult(1 - unused), kept);
     rewriter.eraseOp(op);
     return success();
   }
@@ -321,7 +316,7 @@ struct DropUnusedGradWeight : OpRewritePattern<GroupedMatmulBackwardOp> {
 
 void GroupedMatmulBackwardOp::getCanonicalizationPatterns(
     RewritePatternSet &results, MLIRContext *context) {
-  results.add<DropUnusedGradInput, DropUnusedGradWeight>(context);
+  results.add<DropUnusedHalf<0>, DropUnusedHalf<1>>(context);
 }
 
 #define GET_OP_CLASSES

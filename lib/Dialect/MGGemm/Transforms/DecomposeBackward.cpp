@@ -21,14 +21,8 @@ struct DecomposeBackward : OpRewritePattern<GroupedMatmulBackwardOp> {
 
   LogicalResult matchAndRewrite(GroupedMatmulBackwardOp op,
                                 PatternRewriter &rewriter) const override {
-    auto gradInput = GroupedMatmulGradInputOp::create(
-        rewriter, op.getLoc(), op.getGradOutput(), op.getWeight(),
-        op.getSizes(), op.getGradInputInit(),
-        op.getGradInputTileConfigAttr());
-    auto gradWeight = GroupedMatmulGradWeightOp::create(
-        rewriter, op.getLoc(), op.getGradOutput(), op.getInput(),
-        op.getSizes(), op.getGradWeightInit(),
-        op.getGradWeightTileConfigAttr());
+    GroupedMatmulGradInputOp gradInput = op.createGradInput(rewriter);
+    GroupedMatmulGradWeightOp gradWeight = op.createGradWeight(rewriter);
     if (op.getNumResults() == 0) {
       rewriter.eraseOp(op);
       return success();

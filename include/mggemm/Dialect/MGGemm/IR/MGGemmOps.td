@@ -160,6 +160,11 @@ def MGGemm_GroupedMatmulBackwardOp : MGGemm_Op<"grouped_matmul_backward"> {
       return ::mlir::MutableOperandRange(getOperation(), /*start=*/4,
                                          /*length=*/2);
     }
+    /// Creates the grad_input half (same operands and tile config) at the
+    /// builder's insertion point.
+    GroupedMatmulGradInputOp createGradInput(::mlir::OpBuilder &builder);
+    /// Creates the grad_weight half likewise.
+    GroupedMatmulGradWeightOp createGradWeight(::mlir::OpBuilder &builder);
   }];
 }
 
