@@ -7,13 +7,10 @@
 #
 # * From a CMakeLists.txt, after include(EmbedBinary):
 #     mggemm_embed_binary(OUTPUT <file.c> INPUT <file.bin> SYMBOL <name>
-#                         [DEPENDS <targets or files>...]
-#                         [ALWAYS_TARGET <target>])
-#   adds a custom command that regenerates <file.c> whenever <file.bin> (or
-#   this script) changes. That needs <file.bin> to be the OUTPUT or BYPRODUCT
-#   of a custom command; when it is not, ALWAYS_TARGET instead creates a
-#   target of that name that re-embeds it on every build (cheap when nothing
-#   changed: <file.c> is only rewritten when its content differs).
+#                         [DEPENDS <targets or files>...])
+#   adds a custom command that regenerates <file.c> whenever <file.bin> (the
+#   OUTPUT of another custom command, or a source file) or this script
+#   changes.
 # * As a script, which is what that custom command runs:
 #     cmake -DINPUT=<file.bin> -DOUTPUT=<file.c> -DSYMBOL=<name>
 #           -P EmbedBinary.cmake
@@ -24,25 +21,13 @@
 set(MGGEMM_EMBED_BINARY_SCRIPT "${CMAKE_CURRENT_LIST_FILE}")
 
 function(mggemm_embed_binary)
-  cmake_parse_arguments(ARG "" "OUTPUT;INPUT;SYMBOL;ALWAYS_TARGET" "DEPENDS"
-                        ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT;INPUT;SYMBOL" "DEPENDS" ${ARGN})
   if(NOT ARG_OUTPUT OR NOT ARG_INPUT OR NOT ARG_SYMBOL)
     message(FATAL_ERROR "mggemm_embed_binary needs OUTPUT, INPUT and SYMBOL")
   endif()
   set(command "${CMAKE_COMMAND}" "-DINPUT=${ARG_INPUT}"
       "-DOUTPUT=${ARG_OUTPUT}" "-DSYMBOL=${ARG_SYMBOL}"
       -P "${MGGEMM_EMBED_BINARY_SCRIPT}")
-  if(ARG_ALWAYS_TARGET)
-    add_custom_target(${ARG_ALWAYS_TARGET}
-      COMMAND ${command}
-      BYPRODUCTS "${ARG_OUTPUT}"
-      COMMENT "Embedding ${ARG_INPUT} as ${ARG_SYMBOL}"
-      VERBATIM)
-    if(ARG_DEPENDS)
-      add_dependencies(${ARG_ALWAYS_TARGET} ${ARG_DEPENDS})
-    endif()
-    return()
-  endif()
   add_custom_command(
     OUTPUT "${ARG_OUTPUT}"
     COMMAND ${command}

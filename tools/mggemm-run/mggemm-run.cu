@@ -36,9 +36,6 @@ constexpr int kExitPass = 0, kExitCheckFailed = 1, kExitUsage = 2;
 // kExitError = 3 (CudaCheck.h); a problem too large for the GPU's memory is
 // skipped, not failed.
 constexpr int kExitSkipped = 4;
-// Defined by lib/Runtime/StandInKernels.cu: a cubin that has it is the
-// stand-in library, not the kernels mggemm-opt compiles.
-const char *const kStandInMarker = "mggemm_stand_in_kernel_library";
 
 //===----------------------------------------------------------------------===//
 // The embedded kernel library
@@ -47,7 +44,6 @@ const char *const kStandInMarker = "mggemm_stand_in_kernel_library";
 struct LibraryInfo {
   size_t bytes = 0;
   bool readable = false;
-  bool standIn = false;
   std::string error;
   CubinSymbols symbols;
 };
@@ -62,8 +58,6 @@ LibraryInfo inspectLibrary() {
   }
   info.readable = readCubinSymbols(mggemm_kernel_library_data, info.bytes,
                                    info.symbols, info.error);
-  for (const std::string &object : info.symbols.objects)
-    info.standIn |= object == kStandInMarker;
   return info;
 }
 
@@ -76,11 +70,8 @@ std::string kernelName(mggemmKind kind, mggemmDtype dtype,
 
 int listKernels() {
   LibraryInfo info = inspectLibrary();
-  printf("kernel library: %zu bytes embedded in libmggemm_runtime.so%s\n",
-         info.bytes,
-         info.standIn ? " (STAND-IN kernels from lib/Runtime/"
-                        "StandInKernels.cu, not mggemm-opt's)"
-                      : "");
+  printf("kernel library: %zu bytes embedded in libmggemm_runtime.so\n",
+         info.bytes);
   if (!info.readable) {
     printf("  %s\n", info.error.c_str());
     return kExitCheckFailed;
@@ -594,7 +585,6 @@ void writeJson(const Options &o, const Problem &p, const DeviceSummary &d,
   j.endArray();
   j.beginObject("library")
       .value("bytes", (int64_t)library.bytes)
-      .value("stand_in", library.standIn)
       .endObject();
   j.beginObject("device")
       .value("name", d.name)
@@ -719,8 +709,7 @@ int main(int argc, char **argv) {
   std::string kernels;
   for (const std::string &name : kernelsFor(o.variant, o.dtype, p))
     kernels += (kernels.empty() ? "" : ", ") + name;
-  printf("kernels: %s; library %zu bytes%s\n", kernels.c_str(), library.bytes,
-         library.standIn ? " (STAND-IN kernels, not mggemm-opt's)" : "");
+  printf("kernels: %s; library %zu bytes\n", kernels.c_str(), library.bytes);
 
   {
     // Buffers, plus one group's fp32 reference while checking.
