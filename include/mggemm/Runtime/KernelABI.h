@@ -89,16 +89,27 @@ static inline int64_t mggemmStageBytes(mggemmTileConfig tile,
 
 /* Layout of the dynamic shared memory, from its 1024-byte aligned base:
  * stage s holds A at s * stageBytes and B right after it; then the `full`
- * mbarriers (one per stage), then the `empty` mbarriers. The kernel rounds
- * the base up to 1024 bytes itself, hence the slack. */
+ * mbarriers (one per stage) and the `empty` mbarriers (at most 128 bytes);
+ * then, 1024 bytes after the barriers' start, the epilogue's staging area:
+ * MGGEMM_EPILOGUE_WARP_BYTES per consumer warp (16 output rows x 64 columns
+ * of 16-bit elements). The kernel rounds the base up to 1024 bytes itself,
+ * hence the slack. */
+#define MGGEMM_EPILOGUE_WARP_BYTES 2048
+
 static inline int64_t mggemmBarrierOffset(mggemmTileConfig tile,
                                           int64_t elementBytes) {
   return tile.stages * mggemmStageBytes(tile, elementBytes);
 }
 
+static inline int64_t mggemmEpilogueOffset(mggemmTileConfig tile,
+                                           int64_t elementBytes) {
+  return mggemmBarrierOffset(tile, elementBytes) + 1024;
+}
+
 static inline int64_t mggemmSharedMemoryBytes(mggemmTileConfig tile,
                                               int64_t elementBytes) {
-  return mggemmBarrierOffset(tile, elementBytes) + 2 * 8 * tile.stages + 1024;
+  return mggemmEpilogueOffset(tile, elementBytes) +
+         (int64_t)(tile.m / 16) * MGGEMM_EPILOGUE_WARP_BYTES + 1024;
 }
 
 /* The largest M (and group size) the kernels accept: they cap sizes here and

@@ -391,29 +391,61 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
                                   Value consumerIndex) {
   // wgmma m64nN f32 accumulators: warp w of the warpgroup holds rows
   // 16w + lane/4 and 16w + lane/4 + 8; register 4j + {0,1} holds columns
-  // 8j + 2(lane%4) + {0,1} of the first row, 4j + {2,3} of the second.
+  // 8j + 2(lane%4) + {0,1} of the first row, 4j + {2,3} of the second, which
+  // is the fragment layout of stmatrix. Each warp stages its 16 rows through
+  // shared memory 64 columns at a time and then writes whole 128-byte row
+  // segments with 16-byte stores: storing straight from registers wrote
+  // 16 bytes into 8 rows per instruction, 8x the memory transactions.
+  // 16-byte chunks are XOR-swizzled by row so that neither side conflicts.
   Value lane = e.laneId();
   Value warp = e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)),
                       e.i32(32));
-  Value row0 = e.add(e.mul(consumerIndex, e.i32(64)),
-                     e.add(e.mul(warp, e.i32(16)), e.divu(lane, e.i32(4))));
-  Value col0 = e.add(c.colStart, e.mul(e.remu(lane, e.i32(4)), e.i32(2)));
+  Value warpRow0 = e.add(e.mul(consumerIndex, e.i32(64)),
+                         e.mul(warp, e.i32(16)));
+  Value staging = e.gep(
+      smem, e.add(e.i32(mggemmEpilogueOffset(tile, eb)),
+                  e.mul(e.add(e.mul(consumerIndex, e.i32(4)), warp),
+                        e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
+  auto chunkAddress = [&](Value row, Value chunk) {
+    Value swizzled = e.xorI(chunk, e.remu(row, e.i32(8)));
+    return e.gep(staging, e.add(e.mul(row, e.i32(kSwizzleRowBytes)),
+                                e.mul(swizzled, e.i32(16))));
+  };
+  // stmatrix: lanes 8i..8i+7 address the rows of matrix i, which is the
+  // (i % 2) half of the rows of 8-column chunk i / 2 of the pair stored.
+  Value matrix = e.divu(lane, e.i32(8));
+  Value matrixRow =
+      e.add(e.mul(e.remu(matrix, e.i32(2)), e.i32(8)), e.remu(lane, e.i32(8)));
+  Value matrixChunk = e.divu(matrix, e.i32(2));
   Value columns = outputColumns();
   Value ld = e.zext64(columns);
-  for (int64_t half = 0; half < 2; ++half) {
-    Value row = e.add(row0, e.i32(8 * half));
-    Value rowOk = e.ult(row, c.rowsValid);
-    Value rowOffset = e.mul(e.zext64(e.add(c.rowInOutput, row)), ld);
-    for (int64_t j = 0; j < tile.n / 8; ++j) {
-      Value col = e.add(col0, e.i32(8 * j));
-      Value ok = e.andI(rowOk, e.ult(col, columns));
-      Value lo = e.extract(acc, 4 * j + 2 * half);
-      Value hi = e.extract(acc, 4 * j + 2 * half + 1);
-      e.ifThen(ok, [&] {
-        Value index = e.add(rowOffset, e.zext64(col));
-        e.storePair(out, index, lo, hi, spec.dtype);
+  for (int64_t panel = 0; panel < tile.n / 64; ++panel) {
+    for (int64_t pair = 0; pair < 4; ++pair) {
+      int64_t j = 8 * panel + 2 * pair; // first 8-column chunk of the pair
+      SmallVector<Value> registers;
+      for (int64_t r = 0; r < 4; ++r)
+        registers.push_back(e.packPair(e.extract(acc, 4 * j + 2 * r),
+                                       e.extract(acc, 4 * j + 2 * r + 1),
+                                       spec.dtype));
+      e.storeMatrixX4(
+          chunkAddress(matrixRow, e.add(matrixChunk, e.i32(2 * pair))),
+          registers);
+    }
+    e.syncWarp();
+    for (int64_t quarter = 0; quarter < 4; ++quarter) {
+      Value row = e.add(e.i32(4 * quarter), e.divu(lane, e.i32(8)));
+      Value chunk = e.remu(lane, e.i32(8));
+      Value value = e.loadShared16(chunkAddress(row, chunk));
+      Value tileRow = e.add(warpRow0, row);
+      Value col = e.add(e.add(c.colStart, e.i32(64 * panel)),
+                        e.mul(chunk, e.i32(8)));
+      e.ifThen(e.andI(e.ult(tileRow, c.rowsValid), e.ult(col, columns)), [&] {
+        Value index = e.add(e.mul(e.zext64(e.add(c.rowInOutput, tileRow)), ld),
+                            e.zext64(col));
+        e.storeGlobal16(out, index, value);
       });
     }
+    e.syncWarp();
   }
 }
 

@@ -229,8 +229,7 @@ void KernelEmitter::storeZero16(Value sharedPointer) {
   LLVM::StoreOp::create(b, loc, zero, sharedPointer, /*alignment=*/16);
 }
 
-void KernelEmitter::storePair(Value base, Value index, Value lo, Value hi,
-                              mggemmDtype dtype) {
+Value KernelEmitter::packPair(Value lo, Value hi, mggemmDtype dtype) {
   Type elementType = dtype == MGGEMM_DTYPE_F16 ? Type(b.getF16Type())
                                                : Type(b.getBF16Type());
   auto pairType = VectorType::get({2}, elementType);
@@ -239,10 +238,28 @@ void KernelEmitter::storePair(Value base, Value index, Value lo, Value hi,
       b, loc, pair, arith::TruncFOp::create(b, loc, elementType, lo), i32(0));
   pair = LLVM::InsertElementOp::create(
       b, loc, pair, arith::TruncFOp::create(b, loc, elementType, hi), i32(1));
+  return LLVM::BitcastOp::create(b, loc, b.getI32Type(), pair);
+}
+
+Value KernelEmitter::loadShared16(Value sharedPointer) {
+  return LLVM::LoadOp::create(b, loc, VectorType::get({4}, b.getI32Type()),
+                              sharedPointer, /*alignment=*/16);
+}
+
+void KernelEmitter::storeGlobal16(Value base, Value index, Value value) {
   Value address =
-      LLVM::GEPOp::create(b, loc, base.getType(), elementType, base,
+      LLVM::GEPOp::create(b, loc, base.getType(), b.getI16Type(), base,
                           ArrayRef<LLVM::GEPArg>{index});
-  LLVM::StoreOp::create(b, loc, pair, address, /*alignment=*/4);
+  LLVM::StoreOp::create(b, loc, value, address, /*alignment=*/16);
+}
+
+void KernelEmitter::storeMatrixX4(Value sharedPointer, ValueRange registers) {
+  MLIRContext *ctx = b.getContext();
+  NVVM::StMatrixOp::create(
+      b, loc, sharedPointer, registers,
+      NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+      NVVM::LdStMatrixShapeAttr::get(ctx, 8, 8),
+      NVVM::LdStMatrixEltTypeAttr::get(ctx, NVVM::LdStMatrixEltType::B16));
 }
 
 //===----------------------------------------------------------------------===//
@@ -250,6 +267,8 @@ void KernelEmitter::storePair(Value base, Value index, Value lo, Value hi,
 //===----------------------------------------------------------------------===//
 
 void KernelEmitter::syncThreads() { gpu::BarrierOp::create(b, loc); }
+
+void KernelEmitter::syncWarp() { NVVM::SyncWarpOp::create(b, loc, i32(-1)); }
 
 void KernelEmitter::namedBarrier(int64_t id, int64_t numThreads) {
   NVVM::BarrierOp::create(b, loc, TypeRange{}, i32(id), i32(numThreads),

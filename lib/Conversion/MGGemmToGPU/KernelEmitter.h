@@ -90,13 +90,18 @@ public:
   /// mggemm-lower-tensor-map-args).
   Value castToPointer(Value tensorMapArg);
   void storeZero16(Value sharedPointer);
-  /// Stores f32 `lo`, `hi` converted to `dtype` at element `index` (i64) of
-  /// `base`, as one 4-byte store.
-  void storePair(Value base, Value index, Value lo, Value hi,
-                 mggemmDtype dtype);
+  /// f32 `lo`, `hi` converted to `dtype` and packed into an i32 (`lo` in the
+  /// low half, the lower column of an MMA fragment).
+  Value packPair(Value lo, Value hi, mggemmDtype dtype);
+  Value loadShared16(Value sharedPointer);
+  /// Stores 16 bytes at element `index` (i64) of `base` (16-bit elements).
+  void storeGlobal16(Value base, Value index, Value value);
+  /// stmatrix .x4 .m8n8 .b16: four 8x8 matrices, one register each.
+  void storeMatrixX4(Value sharedPointer, ValueRange registers);
 
   // Synchronisation.
   void syncThreads();
+  void syncWarp();
   void namedBarrier(int64_t id, int64_t numThreads);
   void mbarrierInit(Value barrier, int64_t count);
   void fenceMbarrierInit();

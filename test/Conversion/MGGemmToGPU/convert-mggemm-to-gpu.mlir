@@ -11,7 +11,7 @@
 // CHECK:         %[[SMS:.*]] = call @mggemmDeviceSMCount()
 // CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_bf16_m128n256k64s4
 // CHECK-SAME:      threads in (%c384
-// CHECK-SAME:      dynamic_shared_memory_size %c197696_i32
+// CHECK-SAME:      dynamic_shared_memory_size %c215040_i32
 // CHECK-SAME:      args(%{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32)
 // CHECK:       gpu.module @mggemm_kernels
 // CHECK:         llvm.mlir.global external @mggemm_dynamic_smem() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
