@@ -85,3 +85,10 @@ mggemmStatus mggemm::runtime::queryDevice(const CudaDriver &driver,
   }
   return MGGEMM_SUCCESS;
 }
+
+mggemmStatus mggemm::runtime::getDriverAndContext(const CudaDriver *&driver,
+                                                  CurrentContext &context) {
+  if (mggemmStatus status = getDriver(driver))
+    return status;
+  return getCurrentContext(*driver, context);
+}

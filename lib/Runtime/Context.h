@@ -20,6 +20,11 @@ struct CurrentContext {
 /// and made current, as the CUDA runtime (and so PyTorch) would do.
 mggemmStatus getCurrentContext(const CudaDriver &driver, CurrentContext &out);
 
+/// Opens the driver (on first use) and makes a context current, as every
+/// entry point that touches the GPU does first.
+mggemmStatus getDriverAndContext(const CudaDriver *&driver,
+                                 CurrentContext &context);
+
 struct DeviceInfo {
   cu::Device device;
   int multiprocessorCount;

@@ -143,24 +143,25 @@ mggemmStatus launchProduct(const CudaDriver &driver,
 mggemmStatus run(const Product *products, int count, const Problem &p) {
   // forward and grad_input of an empty batch have nothing to compute;
   // grad_weight must still write zeros into dW.
+  auto launches = [&](const Product &product) {
+    return p.M > 0 || product.kind == MGGEMM_KIND_GRAD_WEIGHT;
+  };
   bool anyLaunch = false;
   for (int i = 0; i < count; ++i)
-    anyLaunch |= p.M > 0 || products[i].kind == MGGEMM_KIND_GRAD_WEIGHT;
+    anyLaunch |= launches(products[i]);
   bool checked = checkedMode.load(std::memory_order_relaxed);
   if (!anyLaunch && !checked)
     return succeed();
 
   const CudaDriver *driver;
-  if (mggemmStatus status = getDriver(driver))
-    return status;
   CurrentContext context;
-  if (mggemmStatus status = getCurrentContext(*driver, context))
+  if (mggemmStatus status = getDriverAndContext(driver, context))
     return status;
   if (checked)
     if (mggemmStatus status = validateSizes(*driver, p))
       return status;
   for (int i = 0; i < count; ++i) {
-    if (p.M == 0 && products[i].kind != MGGEMM_KIND_GRAD_WEIGHT)
+    if (!launches(products[i]))
       continue;
     if (mggemmStatus status = launchProduct(*driver, context, products[i], p))
       return status;
@@ -264,10 +265,8 @@ mggemmStatus backward(const void *dy, const void *x, const void *w,
 
 int32_t deviceSMCount() {
   const CudaDriver *driver;
-  if (getDriver(driver))
-    return -1;
   CurrentContext context;
-  if (getCurrentContext(*driver, context))
+  if (getDriverAndContext(driver, context))
     return -1;
   DeviceInfo device;
   if (getDeviceInfo(*driver, context, device))

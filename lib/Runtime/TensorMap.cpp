@@ -182,14 +182,12 @@ static mggemmStatus encodePublic(void *tensorMap, mggemmKind kind,
   if (mggemmStatus status = describeTensorMap(kind, operand, dtype, tile, base,
                                               M, N, K, G, layout))
     return status;
-  const CudaDriver *driver;
-  if (mggemmStatus status = getDriver(driver))
-    return status;
   // cuTensorMapEncodeTiled is documented to fail with
   // CUDA_ERROR_INVALID_CONTEXT: make sure a context is current, as launches
   // do.
+  const CudaDriver *driver;
   CurrentContext context;
-  if (mggemmStatus status = getCurrentContext(*driver, context))
+  if (mggemmStatus status = getDriverAndContext(driver, context))
     return status;
   // Encoded into an aligned local, so the caller's buffer needs no alignment.
   cu::TensorMap map;
