@@ -2,9 +2,9 @@
 # Runs mggemm-run over the GPU test matrix. scripts/bundle copies this file to
 # stage/run-gpu-tests.sh; run it there, on the GPU machine:
 #
-#   stage/run-gpu-tests.sh [all|preflight|fixed|random|edge]... [options]
+#   stage/run-gpu-tests.sh [all|preflight|fixed|random|edge|stress]... [options]
 #
-#   all (default)  preflight, edge, fixed and random
+#   all (default)  preflight, edge, fixed, random and stress
 #   preflight      the runtime's unit tests and mggemm-run --list
 #   edge           empty and one-row groups, M = 0, M past the sizes, checked
 #                  mode, odd N and K, f16
@@ -16,6 +16,10 @@
 #                  seeds 1..n; M from 0 to 65536, empty and one-row groups)
 #   Every case of edge, fixed and random runs for every variant (forward,
 #   grad_input, grad_weight, backward).
+#   stress         mggemm-run --stress: $MGGEMM_TEST_STRESS (1000) random
+#                  cases over all variants (G up to 1024, invalid sizes too,
+#                  each launched twice and compared bitwise) on
+#                  $MGGEMM_TEST_THREADS (4) host threads with a stream each
 #
 #   --variants LIST   comma-separated subset of the variants
 #   --budget SECONDS  start no case after this long ($MGGEMM_TEST_BUDGET_S,
@@ -42,11 +46,11 @@ groups=()
 
 while (($#)); do
   case "$1" in
-  all | preflight | fixed | random | edge) groups+=("$1") ;;
+  all | preflight | fixed | random | edge | stress) groups+=("$1") ;;
   --variants) variants="$2"; shift ;;
   --budget) budget="$2"; shift ;;
   --timeout) case_timeout="$2"; shift ;;
-  -h | --help) sed -n '2,34p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,35p' "$0"; exit 0 ;;
   *) echo "run-gpu-tests.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -146,6 +150,16 @@ if wants edge; then
   for_variants "edge small N K" --sizes 33,0,17 --n 8 --k 16
   for_variants "edge rows past sizes" --m 1000 --sizes 100,0,200 --n 512 \
     --k 512
+  # Invalid sizes, unchecked: the kernels clamp them (negative as 0, groups
+  # end at M) and are checked against that.
+  for_variants "edge sizes past M" --m 300 --sizes 100,0,250,7 --n 520 \
+    --k 136
+  for_variants "edge negative sizes" --m 200 --sizes 50,-7,100,-2147483648 \
+    --n 264 --k 2048
+  # A size of INT32_MAX after a non-empty group, in one 32-group chunk: the
+  # scheduler's saturating prefix sum once started that group at row 0.
+  for_variants "edge huge size" --m 300 --sizes 100,2147483647,50 --n 264 \
+    --k 136
   for_variants "edge f16" --dtype f16 --groups 8 --m 5000 --split random \
     --seed 3 --n 2048 --k 1024
   for_variants "edge checked ok" --check-sizes --groups 8 --m 3000 \
@@ -181,6 +195,13 @@ if wants random; then
     for_variants "random seed=$seed $dtype" --random-shape --seed "$seed" \
       --dtype "$dtype"
   done
+fi
+
+if wants stress; then
+  case_timeout=$((case_timeout > 600 ? case_timeout : 600)) run_case \
+    "stress ${MGGEMM_TEST_STRESS:-1000} cases" --stress \
+    "${MGGEMM_TEST_STRESS:-1000}" --threads "${MGGEMM_TEST_THREADS:-4}" \
+    --seed 1
 fi
 
 # The summary table, last.

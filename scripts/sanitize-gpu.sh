@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every kernel variant under compute-sanitizer (memcheck, racecheck,
-# synccheck, initcheck) on small, tail-heavy shapes. Run it on the GPU
+# synccheck, initcheck) on small, tail-heavy shapes, and on invalid sizes
+# (negative, adding up past M) that the kernels must clamp. Run it on the GPU
 # machine from the bundle: stage/sanitize-gpu.sh. Logs go to $OUT.
 set -u -o pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -8,7 +9,8 @@ run="$here/bin/mggemm-run"
 out="${OUT:-$here/sanitizer-logs}"
 mkdir -p "$out"
 failures=0
-shapes=("--sizes 0,1,130,77,0,64 --n 264 --k 200" "--sizes 3,0,129 --n 136 --k 72")
+shapes=("--sizes 0,1,130,77,0,64 --n 264 --k 200" "--sizes 3,0,129 --n 136 --k 72"
+  "--m 150 --sizes 5,-3,200,77 --n 136 --k 72")
 for tool in memcheck racecheck synccheck initcheck; do
   for variant in forward grad_input grad_weight backward; do
     for shape in "${shapes[@]}"; do

@@ -202,6 +202,17 @@ __global__ void countDifferentKernel(const uint16_t *data, int64_t count,
     atomicAdd(result, different);
 }
 
+__global__ void countMismatchesKernel(const uint16_t *a, const uint16_t *b,
+                                      int64_t count,
+                                      unsigned long long *result) {
+  unsigned long long different = 0;
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < count;
+       i += (int64_t)gridDim.x * blockDim.x)
+    different += a[i] != b[i];
+  if (different)
+    atomicAdd(result, different);
+}
+
 } // namespace
 
 void mggemm::run::fillRandom(void *data, int64_t count, mggemmDtype dtype,
@@ -285,16 +296,13 @@ CompareStats mggemm::run::compare(const void *out, const float *reference,
   return result;
 }
 
-int64_t mggemm::run::countDifferent(const void *data, int64_t count,
-                                    uint16_t bits, uint16_t mask,
-                                    cudaStream_t stream) {
-  if (count == 0)
-    return 0;
+/// Runs a counting kernel into a fresh device counter and returns the count.
+template <typename Launch>
+static int64_t countOnDevice(Launch launch, cudaStream_t stream) {
   unsigned long long *result;
   CUDA_CHECK(cudaMalloc(&result, sizeof(*result)));
   CUDA_CHECK(cudaMemsetAsync(result, 0, sizeof(*result), stream));
-  countDifferentKernel<<<gridFor(count), kThreads, 0, stream>>>(
-      (const uint16_t *)data, count, bits, mask, result);
+  launch(result);
   CUDA_CHECK(cudaGetLastError());
   unsigned long long host = 0;
   CUDA_CHECK(cudaMemcpyAsync(&host, result, sizeof(host),
@@ -302,4 +310,29 @@ int64_t mggemm::run::countDifferent(const void *data, int64_t count,
   CUDA_CHECK(cudaStreamSynchronize(stream));
   CUDA_CHECK(cudaFree(result));
   return (int64_t)host;
+}
+
+int64_t mggemm::run::countDifferent(const void *data, int64_t count,
+                                    uint16_t bits, uint16_t mask,
+                                    cudaStream_t stream) {
+  if (count == 0)
+    return 0;
+  return countOnDevice(
+      [&](unsigned long long *result) {
+        countDifferentKernel<<<gridFor(count), kThreads, 0, stream>>>(
+            (const uint16_t *)data, count, bits, mask, result);
+      },
+      stream);
+}
+
+int64_t mggemm::run::countMismatches(const void *a, const void *b,
+                                     int64_t count, cudaStream_t stream) {
+  if (count == 0)
+    return 0;
+  return countOnDevice(
+      [&](unsigned long long *result) {
+        countMismatchesKernel<<<gridFor(count), kThreads, 0, stream>>>(
+            (const uint16_t *)a, (const uint16_t *)b, count, result);
+      },
+      stream);
 }

@@ -65,6 +65,10 @@ CompareStats compare(const void *out, const float *reference, int64_t count,
 int64_t countDifferent(const void *data, int64_t count, uint16_t bits,
                        uint16_t mask, cudaStream_t stream);
 
+/// Counts the 16-bit elements of `a` and `b` whose bits differ.
+int64_t countMismatches(const void *a, const void *b, int64_t count,
+                        cudaStream_t stream);
+
 } // namespace mggemm::run
 
 #endif // MGGEMM_TOOLS_MGGEMMRUN_DEVICEKERNELS_H

@@ -45,7 +45,9 @@ static const char *const kUsage =
     "  --variant forward|grad_input|grad_weight|backward   (forward)\n"
     "  --groups G --m M --n N --k K       the problem (8, 4096, 2048, 7168)\n"
     "  --sizes 0,17,...                   explicit group sizes (sets G; M is\n"
-    "                                     their sum unless --m is larger)\n"
+    "                                     their sum unless --m is given;\n"
+    "                                     negative sizes and sums past M test\n"
+    "                                     how the kernels clamp them)\n"
     "  --split balanced|imbalanced|random how M is cut into G groups\n"
     "  --random-shape                     pick G, M, N, K and sizes from "
     "--seed\n"
@@ -68,6 +70,17 @@ static const char *const kUsage =
     "  --list                             list the kernels the runtime "
     "embeds\n"
     "  --verbose                          print all group sizes\n"
+    "  --stress N                         run N random cases instead: every\n"
+    "                                     variant, G up to --max-groups, odd\n"
+    "                                     N and K, sizes with zeros, negative\n"
+    "                                     values, sums past M and entries "
+    "past\n"
+    "                                     G; each launched twice (bitwise\n"
+    "                                     equal), checked against the\n"
+    "                                     reference and for guard-band writes\n"
+    "  --threads T                        stress cases on T host threads, one\n"
+    "                                     stream each (1)\n"
+    "  --max-groups G                     largest G of --stress (1024)\n"
     "Exit status: 0 pass, 1 a check failed, 2 usage error, 3 runtime or CUDA\n"
     "error, 4 skipped (the problem does not fit in GPU memory).\n";
 
@@ -274,6 +287,15 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
         return false;
       }
       o.expectStatusGiven = true;
+    } else if (!strcmp(name, "--stress")) {
+      if (!intOption(o.stressCases, 1))
+        return false;
+    } else if (!strcmp(name, "--threads")) {
+      if (!intOption(o.threads, 1))
+        return false;
+    } else if (!strcmp(name, "--max-groups")) {
+      if (!intOption(o.maxGroups, 1))
+        return false;
     } else if (!strcmp(name, "--check")) {
       o.check = true;
     } else if (!strcmp(name, "--bench")) {

@@ -34,6 +34,8 @@ struct Options {
   bool expectStatusGiven = false;
   mggemmStatus expectStatus = MGGEMM_SUCCESS;
   bool verbose = false;
+  // --stress: that many random cases instead of one run (0: off).
+  int64_t stressCases = 0, threads = 1, maxGroups = 1024;
 };
 
 /// Parses argv into `options`; on a usage error prints it and returns false.

@@ -15,8 +15,14 @@ struct Problem {
   int64_t G = 0, M = 0, N = 0, K = 0;
   std::vector<int32_t> sizes;
   Split split = Split::Balanced;
-  /// Sum of the sizes: rows from here to M belong to no group.
+  /// Row offsets of the groups as the kernels see them (G + 1 entries):
+  /// negative sizes count as 0 and every offset is clamped to M, so sizes
+  /// that add up to more than M cut the last groups short.
+  std::vector<int64_t> offsets() const;
+  /// Rows that belong to a group (the sum of the sizes, clamped to M): rows
+  /// from here to M belong to none.
   int64_t rows() const;
+  /// Rows of the largest group, after clamping.
   int64_t largestGroup() const;
   int64_t emptyGroups() const;
 };

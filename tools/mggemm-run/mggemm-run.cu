@@ -13,10 +13,12 @@
 #include "CudaCheck.h"
 #include "DeviceKernels.h"
 #include "EmbeddedKernelLibrary.h"
+#include "Harness.h"
 #include "Json.h"
 #include "Options.h"
 #include "Problem.h"
 #include "SmClock.h"
+#include "Stress.h"
 #include "mggemm/Runtime/TileConfigs.h"
 #include "mggemm/Runtime/mggemm.h"
 
@@ -108,339 +110,6 @@ int listKernels() {
   if (missing)
     printf("%d kernel(s) missing\n", missing);
   return missing ? kExitCheckFailed : kExitPass;
-}
-
-//===----------------------------------------------------------------------===//
-// Buffers
-//===----------------------------------------------------------------------===//
-
-/// One set of device buffers for a run; unused ones stay null.
-struct Buffers {
-  void *x = nullptr, *w = nullptr, *dy = nullptr;  // inputs
-  void *y = nullptr, *dx = nullptr, *dw = nullptr; // outputs
-};
-
-struct Extents {
-  int64_t x, w, dy, y, dx, dw; // elements of each tensor, 0 when unused
-};
-
-bool uses(Variant v, const char *tensor) {
-  bool fwd = v == Variant::Forward, gi = v == Variant::GradInput,
-       gw = v == Variant::GradWeight, bwd = v == Variant::Backward;
-  if (!strcmp(tensor, "x"))
-    return fwd || gw || bwd;
-  if (!strcmp(tensor, "w"))
-    return fwd || gi || bwd;
-  if (!strcmp(tensor, "dy"))
-    return gi || gw || bwd;
-  if (!strcmp(tensor, "y"))
-    return fwd;
-  if (!strcmp(tensor, "dx"))
-    return gi || bwd;
-  return gw || bwd; // dw
-}
-
-Extents extentsOf(Variant v, const Problem &p) {
-  Extents e;
-  e.x = uses(v, "x") ? p.M * p.K : 0;
-  e.w = uses(v, "w") ? p.G * p.N * p.K : 0;
-  e.dy = uses(v, "dy") ? p.M * p.N : 0;
-  e.y = uses(v, "y") ? p.M * p.N : 0;
-  e.dx = uses(v, "dx") ? p.M * p.K : 0;
-  e.dw = uses(v, "dw") ? p.G * p.N * p.K : 0;
-  return e;
-}
-
-int64_t inputBytes(const Extents &e) { return 2 * (e.x + e.w + e.dy); }
-int64_t outputBytes(const Extents &e) { return 2 * (e.y + e.dx + e.dw); }
-
-void *allocate(int64_t elements) {
-  if (elements == 0)
-    return nullptr; // the runtime accepts null for empty tensors
-  void *p = nullptr;
-  CUDA_CHECK(cudaMalloc(&p, (size_t)elements * 2));
-  return p;
-}
-
-/// Scale of each input: the second operand of each product is divided by
-/// the square root of its reduction length, so that outputs are O(1).
-struct Scales {
-  float x, w, dy;
-};
-
-Scales scalesOf(Variant v, const Problem &p) {
-  double largest = std::max<int64_t>(1, p.largestGroup());
-  Scales s = {1.0f, 1.0f, 1.0f};
-  if (v == Variant::Forward)
-    s.w = (float)(1.0 / std::sqrt((double)p.K));
-  else if (v == Variant::GradInput || v == Variant::Backward)
-    s.w = (float)(1.0 / std::sqrt((double)p.N));
-  if (v == Variant::GradWeight || v == Variant::Backward)
-    s.x = (float)(1.0 / std::sqrt(largest));
-  return s;
-}
-
-Buffers makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
-                    uint64_t seed, uint64_t set, cudaStream_t stream) {
-  Extents e = extentsOf(v, p);
-  Scales s = scalesOf(v, p);
-  Buffers b;
-  b.x = allocate(e.x);
-  b.w = allocate(e.w);
-  b.dy = allocate(e.dy);
-  b.y = allocate(e.y);
-  b.dx = allocate(e.dx);
-  b.dw = allocate(e.dw);
-  fillRandom(b.x, e.x, dtype, s.x, seed, 3 * set + 0, stream);
-  fillRandom(b.w, e.w, dtype, s.w, seed, 3 * set + 1, stream);
-  fillRandom(b.dy, e.dy, dtype, s.dy, seed, 3 * set + 2, stream);
-  // Poison every output, dW included: an element the kernel should write
-  // and did not stays NaN.
-  fill16(b.y, e.y, kPoisonBits, stream);
-  fill16(b.dx, e.dx, kPoisonBits, stream);
-  fill16(b.dw, e.dw, kPoisonBits, stream);
-  return b;
-}
-
-void freeBuffers(Buffers &b) {
-  for (void *p : {b.x, b.w, b.dy, b.y, b.dx, b.dw})
-    if (p)
-      CUDA_CHECK(cudaFree(p));
-  b = Buffers();
-}
-
-mggemmStatus callRuntime(Variant v, const Buffers &b, const int32_t *sizes,
-                         const Problem &p, mggemmDtype dtype,
-                         cudaStream_t stream) {
-  switch (v) {
-  case Variant::Forward:
-    return mggemmForward(b.x, b.w, sizes, b.y, p.M, p.N, p.K, p.G, dtype,
-                         stream);
-  case Variant::GradInput:
-    return mggemmGradInput(b.dy, b.w, sizes, b.dx, p.M, p.N, p.K, p.G, dtype,
-                           stream);
-  case Variant::GradWeight:
-    return mggemmGradWeight(b.dy, b.x, sizes, b.dw, p.M, p.N, p.K, p.G, dtype,
-                            stream);
-  case Variant::Backward:
-    return mggemmBackward(b.dy, b.x, b.w, sizes, b.dx, b.dw, p.M, p.N, p.K, p.G,
-                          dtype, stream);
-  }
-  return MGGEMM_ERROR_INVALID_VALUE;
-}
-
-//===----------------------------------------------------------------------===//
-// Checking
-//===----------------------------------------------------------------------===//
-
-struct OutputCheck {
-  std::string name;
-  int64_t elements = 0; // compared with the reference
-  CompareStats stats = {};
-  double relativeError = 0;
-  int64_t untouchedViolations = -1; // rows past the sum of sizes; -1: n/a
-  int64_t emptyGroupNonzero = -1;   // dW of empty groups; -1: n/a
-  std::string maxErrorAt, firstBadAt;
-  bool pass = false;
-};
-
-std::vector<int64_t> offsetsOf(const Problem &p) {
-  std::vector<int64_t> offsets(p.G + 1, 0);
-  for (int64_t g = 0; g < p.G; ++g)
-    offsets[g + 1] = offsets[g] + std::max(0, p.sizes[g]);
-  return offsets;
-}
-
-/// "row 130 (group 1, row 2 of 64), column 17".
-std::string describeRowMajor(int64_t index, int64_t columns,
-                             const std::vector<int64_t> &offsets) {
-  int64_t row = index / columns, column = index % columns;
-  size_t g = std::upper_bound(offsets.begin(), offsets.end(), row) -
-             offsets.begin() - 1;
-  char text[160];
-  if (g + 1 < offsets.size())
-    snprintf(text, sizeof(text),
-             "row %" PRId64 " (group %zu, its row %" PRId64 " of %" PRId64
-             "), column %" PRId64,
-             row, g, row - offsets[g], offsets[g + 1] - offsets[g], column);
-  else
-    snprintf(text, sizeof(text), "row %" PRId64 ", column %" PRId64, row,
-             column);
-  return text;
-}
-
-std::string describeWeight(int64_t index, const Problem &p) {
-  int64_t g = index / (p.N * p.K), r = index % (p.N * p.K);
-  char text[128];
-  snprintf(text, sizeof(text),
-           "group %" PRId64 " (%d rows), n %" PRId64 ", k %" PRId64, g,
-           p.sizes[g], r / p.K, r % p.K);
-  return text;
-}
-
-void finish(OutputCheck &c, double tolerance) {
-  const CompareStats &s = c.stats;
-  c.relativeError = s.sumSquaredReference > 0
-                        ? std::sqrt(s.sumSquaredError / s.sumSquaredReference)
-                        : std::sqrt(s.sumSquaredError);
-  bool numericsOk = s.sumSquaredReference > 0 ? c.relativeError <= tolerance
-                                              : s.maxAbsError == 0;
-  c.pass = numericsOk && s.poisoned == 0 && s.nonFinite == 0 &&
-           c.untouchedViolations <= 0 && c.emptyGroupNonzero <= 0;
-}
-
-/// Adds the comparison of one group's slice, which starts `offset` elements
-/// into the output, to the whole output's.
-void accumulate(CompareStats &total, const CompareStats &part, int64_t offset) {
-  total.sumSquaredError += part.sumSquaredError;
-  total.sumSquaredReference += part.sumSquaredReference;
-  if (part.maxErrorIndex >= 0 &&
-      (total.maxErrorIndex < 0 || part.maxAbsError > total.maxAbsError)) {
-    total.maxAbsError = part.maxAbsError;
-    total.maxErrorIndex = offset + part.maxErrorIndex;
-  }
-  total.poisoned += part.poisoned;
-  total.nonFinite += part.nonFinite;
-  if (part.firstBadIndex >= 0 && total.firstBadIndex < 0)
-    total.firstBadIndex = offset + part.firstBadIndex;
-}
-
-/// A scratch fp32 buffer for one group's reference: the reference is
-/// computed and compared group by group, so that its memory is one group's
-/// output, not the whole output's (dW of 256 Mixtral-sized experts is 15G
-/// elements).
-float *allocateReference(int64_t elements) {
-  float *reference = nullptr;
-  if (elements > 0)
-    CUDA_CHECK(cudaMalloc(&reference, (size_t)elements * sizeof(float)));
-  return reference;
-}
-
-/// Checks a row-major output [M, cols] (Y or dX) whose group g is the
-/// product of rows of `a` with W[g]: rows below the sum of the sizes against
-/// the reference, rows past it for their poison.
-OutputCheck checkRows(const char *name, const void *out, int64_t cols,
-                      const Problem &p, mggemmDtype dtype,
-                      const ReferenceProduct &perGroup, int64_t aRowsStride,
-                      int64_t wGroupStride, double tolerance,
-                      cudaStream_t stream) {
-  OutputCheck c;
-  c.name = name;
-  c.stats = {0, 0, 0, -1, 0, 0, -1};
-  std::vector<int64_t> offsets = offsetsOf(p);
-  int64_t rows = offsets.back();
-  c.elements = rows * cols;
-  float *reference = allocateReference(p.largestGroup() * cols);
-  for (int64_t g = 0; g < p.G; ++g) {
-    ReferenceProduct product = perGroup;
-    product.a = (const char *)perGroup.a + 2 * offsets[g] * aRowsStride;
-    product.b = (const char *)perGroup.b + 2 * g * wGroupStride;
-    product.c = reference;
-    product.rows = offsets[g + 1] - offsets[g];
-    if (product.rows == 0)
-      continue;
-    referenceProduct(product, dtype, stream);
-    int64_t offset = offsets[g] * cols;
-    accumulate(c.stats,
-               compare((const uint16_t *)out + offset, reference,
-                       product.rows * cols, dtype, stream),
-               offset);
-  }
-  if (reference)
-    CUDA_CHECK(cudaFree(reference));
-  c.untouchedViolations =
-      out ? countDifferent((const uint16_t *)out + c.elements,
-                           (p.M - rows) * cols, kPoisonBits, 0xffff, stream)
-          : 0;
-  if (c.stats.maxErrorIndex >= 0)
-    c.maxErrorAt = describeRowMajor(c.stats.maxErrorIndex, cols, offsets);
-  if (c.stats.firstBadIndex >= 0)
-    c.firstBadAt = describeRowMajor(c.stats.firstBadIndex, cols, offsets);
-  finish(c, tolerance);
-  return c;
-}
-
-OutputCheck checkForward(const Buffers &b, const Problem &p, mggemmDtype dtype,
-                         double tol, cudaStream_t s) {
-  // Y_g[i, j] = sum_k X[off + i, k] * W[g, j, k]
-  ReferenceProduct r = {b.x, p.K, 1, b.w, p.K, 1, nullptr, p.N, 0, p.N, p.K};
-  return checkRows("y", b.y, p.N, p, dtype, r, p.K, p.N * p.K, tol, s);
-}
-
-OutputCheck checkGradInput(const Buffers &b, const Problem &p,
-                           mggemmDtype dtype, double tol, cudaStream_t s) {
-  // dX_g[i, j] = sum_n dY[off + i, n] * W[g, n, j]
-  ReferenceProduct r = {b.dy, p.N, 1, b.w, 1, p.K, nullptr, p.K, 0, p.K, p.N};
-  return checkRows("dx", b.dx, p.K, p, dtype, r, p.N, p.N * p.K, tol, s);
-}
-
-OutputCheck checkGradWeight(const Buffers &b, const Problem &p,
-                            mggemmDtype dtype, double tol, cudaStream_t s) {
-  OutputCheck c;
-  c.name = "dw";
-  c.stats = {0, 0, 0, -1, 0, 0, -1};
-  c.elements = p.G * p.N * p.K;
-  c.emptyGroupNonzero = 0;
-  std::vector<int64_t> offsets = offsetsOf(p);
-  float *reference = allocateReference(p.N * p.K);
-  for (int64_t g = 0; g < p.G; ++g) {
-    const uint16_t *out = (const uint16_t *)b.dw + g * p.N * p.K;
-    if (offsets[g + 1] == offsets[g]) {
-      // An empty group's dW must be exactly zero (either sign), not merely
-      // close to it.
-      c.emptyGroupNonzero += countDifferent(out, p.N * p.K, 0x0000, 0x7fff, s);
-      // Its NaN poison still counts as unwritten below.
-    }
-    // dW_g[n, k] = sum_i dY[off + i, n] * X[off + i, k]; zero if empty.
-    ReferenceProduct r;
-    r.a = (const char *)b.dy + 2 * offsets[g] * p.N;
-    r.aRow = 1;
-    r.aRed = p.N;
-    r.b = (const char *)b.x + 2 * offsets[g] * p.K;
-    r.bCol = 1;
-    r.bRed = p.K;
-    r.c = reference;
-    r.ldc = p.K;
-    r.rows = p.N;
-    r.cols = p.K;
-    r.reduction = offsets[g + 1] - offsets[g];
-    referenceProduct(r, dtype, s);
-    accumulate(c.stats, compare(out, reference, p.N * p.K, dtype, s),
-               g * p.N * p.K);
-  }
-  CUDA_CHECK(cudaFree(reference));
-  if (c.stats.maxErrorIndex >= 0)
-    c.maxErrorAt = describeWeight(c.stats.maxErrorIndex, p);
-  if (c.stats.firstBadIndex >= 0)
-    c.firstBadAt = describeWeight(c.stats.firstBadIndex, p);
-  finish(c, tol);
-  return c;
-}
-
-void printCheck(const OutputCheck &c) {
-  printf("check %-3s %s: rel_error %.3e  max_abs_error %.3e", c.name.c_str(),
-         c.pass ? "PASS" : "FAIL", c.relativeError, c.stats.maxAbsError);
-  if (!c.maxErrorAt.empty())
-    printf(" (at %s)", c.maxErrorAt.c_str());
-  printf("\n          %" PRId64 " elements checked, %" PRId64
-         " unwritten (still NaN poison), %" PRId64 " NaN/inf",
-         c.elements, c.stats.poisoned, c.stats.nonFinite);
-  if (c.untouchedViolations >= 0)
-    printf(", %" PRId64 " written past the last group", c.untouchedViolations);
-  if (c.emptyGroupNonzero >= 0)
-    printf(", %" PRId64 " non-zero in empty groups", c.emptyGroupNonzero);
-  printf("\n");
-  if (!c.firstBadAt.empty())
-    printf("          first unwritten or non-finite element: %s\n",
-           c.firstBadAt.c_str());
-}
-
-/// After a call that should have failed: no output may have been touched.
-int64_t touchedOutputs(const Buffers &b, const Extents &e,
-                       cudaStream_t stream) {
-  return countDifferent(b.y, e.y, kPoisonBits, 0xffff, stream) +
-         countDifferent(b.dx, e.dx, kPoisonBits, 0xffff, stream) +
-         countDifferent(b.dw, e.dw, kPoisonBits, 0xffff, stream);
 }
 
 //===----------------------------------------------------------------------===//
@@ -562,8 +231,8 @@ std::vector<std::string> kernelsFor(Variant v, mggemmDtype dtype,
 void writeJson(const Options &o, const Problem &p, const DeviceSummary &d,
                const LibraryInfo &library, mggemmStatus status,
                const std::string &message,
-               const std::vector<OutputCheck> &checks, const BenchResult &b,
-               bool pass) {
+               const std::vector<OutputCheck> &checks, int64_t guardsChanged,
+               const BenchResult &b, bool pass) {
   JsonWriter j;
   j.beginObject();
   j.value("tool", "mggemm-run");
@@ -583,9 +252,7 @@ void writeJson(const Options &o, const Problem &p, const DeviceSummary &d,
   for (const std::string &name : kernelsFor(o.variant, o.dtype, p))
     j.value(nullptr, name);
   j.endArray();
-  j.beginObject("library")
-      .value("bytes", (int64_t)library.bytes)
-      .endObject();
+  j.beginObject("library").value("bytes", (int64_t)library.bytes).endObject();
   j.beginObject("device")
       .value("name", d.name)
       .value("sm_count", (int64_t)d.smCount)
@@ -607,6 +274,8 @@ void writeJson(const Options &o, const Problem &p, const DeviceSummary &d,
   j.beginObject("check");
   j.value("ran", !checks.empty());
   j.value("tolerance", o.tolerance);
+  if (guardsChanged >= 0)
+    j.value("guard_violations", guardsChanged);
   j.beginArray("outputs");
   for (const OutputCheck &c : checks) {
     j.beginObject()
@@ -650,34 +319,8 @@ void writeJson(const Options &o, const Problem &p, const DeviceSummary &d,
   }
 }
 
-} // namespace
-
-int main(int argc, char **argv) {
-  // Line by line, so that stdout and stderr interleave right in logs.
-  setvbuf(stdout, nullptr, _IOLBF, 0);
-  Options o;
-  bool exitNow = false;
-  if (!parseOptions(argc, argv, o, exitNow))
-    return kExitUsage;
-  if (exitNow)
-    return kExitPass;
-  if (o.list)
-    return listKernels();
-  Problem p;
-  if (!makeProblem(o, p))
-    return kExitUsage;
-  LibraryInfo library = inspectLibrary();
-
-  printf("mggemm-run: %s %s G=%" PRId64 " M=%" PRId64 " N=%" PRId64
-         " K=%" PRId64 " split=%s seed=%" PRIu64 "\n",
-         variantName(o.variant), mggemmDtypeName(o.dtype), p.G, p.M, p.N, p.K,
-         splitName(p.split), o.seed);
-  printf("sizes: %s (sum %" PRId64 ", %" PRId64 " empty, largest %" PRId64
-         ")\n",
-         formatSizes(p.sizes, o.verbose ? p.sizes.size() : 16).c_str(),
-         p.rows(), p.emptyGroups(), p.largestGroup());
-
-  DeviceSummary d;
+/// Opens device 0 and describes it; false (after saying why) without a GPU.
+bool openDevice(DeviceSummary &d) {
   int deviceCount = 0;
   cudaError_t error = cudaGetDeviceCount(&deviceCount);
   if (error != cudaSuccess || deviceCount == 0) {
@@ -686,7 +329,7 @@ int main(int argc, char **argv) {
             "mggemm-run: no usable GPU: cudaGetDeviceCount gives %d device(s) "
             "and %s (%s)\n",
             deviceCount, cudaGetErrorName(error), cudaGetErrorString(error));
-    return kExitError;
+    return false;
   }
   CUDA_CHECK(cudaSetDevice(0));
   // Create the primary context now: the runtime launches in the current
@@ -706,6 +349,43 @@ int main(int argc, char **argv) {
          " MB L2), driver %d.%d, %d device(s)\n",
          d.name.c_str(), d.major, d.minor, d.smCount, d.l2Bytes >> 20,
          d.driverVersion / 1000, d.driverVersion % 1000 / 10, deviceCount);
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  // Line by line, so that stdout and stderr interleave right in logs.
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  Options o;
+  bool exitNow = false;
+  if (!parseOptions(argc, argv, o, exitNow))
+    return kExitUsage;
+  if (exitNow)
+    return kExitPass;
+  if (o.list)
+    return listKernels();
+  if (o.stressCases) {
+    DeviceSummary d;
+    return openDevice(d) ? runStress(o) : kExitError;
+  }
+  Problem p;
+  if (!makeProblem(o, p))
+    return kExitUsage;
+  LibraryInfo library = inspectLibrary();
+
+  printf("mggemm-run: %s %s G=%" PRId64 " M=%" PRId64 " N=%" PRId64
+         " K=%" PRId64 " split=%s seed=%" PRIu64 "\n",
+         variantName(o.variant), mggemmDtypeName(o.dtype), p.G, p.M, p.N, p.K,
+         splitName(p.split), o.seed);
+  printf("sizes: %s (sum %" PRId64 ", %" PRId64 " empty, largest %" PRId64
+         ")\n",
+         formatSizes(p.sizes, o.verbose ? p.sizes.size() : 16).c_str(),
+         p.rows(), p.emptyGroups(), p.largestGroup());
+
+  DeviceSummary d;
+  if (!openDevice(d))
+    return kExitError;
   std::string kernels;
   for (const std::string &name : kernelsFor(o.variant, o.dtype, p))
     kernels += (kernels.empty() ? "" : ", ") + name;
@@ -749,6 +429,7 @@ int main(int argc, char **argv) {
   bool pass = true;
   std::vector<OutputCheck> checks;
   BenchResult benchResult;
+  int64_t guardsChanged = -1; // -1: not checked
   int exitCode = kExitPass;
   if (o.expectStatusGiven && status != o.expectStatus) {
     printf("FAIL: expected %s\n", mggemmStatusString(o.expectStatus));
@@ -770,19 +451,15 @@ int main(int argc, char **argv) {
     }
   } else {
     if (o.check) {
-      if (o.variant == Variant::Forward)
-        checks.push_back(
-            checkForward(buffers, p, o.dtype, o.tolerance, stream));
-      if (o.variant == Variant::GradInput || o.variant == Variant::Backward)
-        checks.push_back(
-            checkGradInput(buffers, p, o.dtype, o.tolerance, stream));
-      if (o.variant == Variant::GradWeight || o.variant == Variant::Backward)
-        checks.push_back(
-            checkGradWeight(buffers, p, o.dtype, o.tolerance, stream));
+      checks =
+          checkOutputs(o.variant, buffers, p, o.dtype, o.tolerance, stream);
       for (const OutputCheck &c : checks) {
         printCheck(c);
         pass &= c.pass;
       }
+      guardsChanged = guardViolations(buffers, extentsOf(o.variant, p), stream);
+      printf("guard bands: %" PRId64 " element(s) changed\n", guardsChanged);
+      pass &= guardsChanged == 0;
       if (!pass)
         exitCode = kExitCheckFailed;
     }
@@ -799,7 +476,8 @@ int main(int argc, char **argv) {
   if (d.smClockMHz >= 0)
     printf("SM clock at the end: %d MHz\n", d.smClockMHz);
   if (!o.jsonPath.empty())
-    writeJson(o, p, d, library, status, message, checks, benchResult, pass);
+    writeJson(o, p, d, library, status, message, checks, guardsChanged,
+              benchResult, pass);
   freeBuffers(buffers);
   CUDA_CHECK(cudaFree(sizes));
   CUDA_CHECK(cudaStreamDestroy(stream));

@@ -159,12 +159,18 @@ void testOptionsAndProblems() {
   Options mismatch;
   CHECK(parse({"--groups", "4", "--sizes", "1,2"}, mismatch));
   CHECK(!makeProblem(mismatch, p));
+  // Invalid sizes make a problem whose groups are clamped as the kernels
+  // clamp them: negative sizes count as 0, groups end at M.
   Options tooMany;
   CHECK(parse({"--m", "2", "--sizes", "1,2"}, tooMany));
-  CHECK(!makeProblem(tooMany, p));
+  CHECK(makeProblem(tooMany, p) &&
+        p.offsets() == std::vector<int64_t>({0, 1, 2}) && p.rows() == 2 &&
+        p.largestGroup() == 1);
   Options negative;
-  CHECK(parse({"--sizes", "1,-2"}, negative));
-  CHECK(!makeProblem(negative, p));
+  CHECK(parse({"--m", "5", "--sizes", "3,-2,4"}, negative));
+  CHECK(makeProblem(negative, p) &&
+        p.offsets() == std::vector<int64_t>({0, 3, 3, 5}) && p.rows() == 5 &&
+        p.largestGroup() == 3);
   Options expected;
   CHECK(parse({"--sizes", "1,-2", "--expect-status", "bad_sizes"}, expected));
   CHECK(makeProblem(expected, p) && p.M == 0);

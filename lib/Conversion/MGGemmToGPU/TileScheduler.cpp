@@ -9,7 +9,8 @@ using namespace mlir;
 using namespace mlir::mggemm;
 
 /// Sizes are capped and prefix sums saturate here, so that 32 of them never
-/// overflow i32; the runtime rejects larger M.
+/// overflow i32; the runtime rejects larger M. Saturated sums are still at
+/// least M, so clamping them to M gives the true offsets.
 static constexpr int64_t kRowCap = MGGEMM_MAX_ROWS;
 
 Value TileScheduler::tilesOfGroup(Value rows) {
@@ -75,10 +76,14 @@ void TileScheduler::forEachTile(
           Value size =
               e.minu(e.maxs(load.getResult(0), e.i32(0)), e.i32(kRowCap));
           Value rowsIncl = warpInclusiveScan(e, size, /*saturate=*/true);
-          // Clamp the group's row range to [rowBase, M).
+          // Clamp the group's row range to [rowBase, M). The group starts
+          // where the previous lane's group ends: once the scan saturates,
+          // rowsIncl - size is no longer that.
+          auto [rowsBefore, hasBefore] = e.shuffleUp(rowsIncl, 1);
+          Value rowsExcl = e.select(hasBefore, rowsBefore, e.i32(0));
           Value room = e.sub(M, rb);
           Value endOffset = e.minu(rowsIncl, room);
-          Value startOffset = e.minu(e.sub(rowsIncl, size), room);
+          Value startOffset = e.minu(rowsExcl, room);
           Value laneRowStart = e.add(rb, startOffset);
           Value laneRows = e.sub(endOffset, startOffset);
           Value laneTiles =
