@@ -198,10 +198,19 @@ if wants random; then
 fi
 
 if wants stress; then
-  case_timeout=$((case_timeout > 600 ? case_timeout : 600)) run_case \
-    "stress ${MGGEMM_TEST_STRESS:-1000} cases" --stress \
-    "${MGGEMM_TEST_STRESS:-1000}" --threads "${MGGEMM_TEST_THREADS:-4}" \
-    --seed 1
+  stress_cases=${MGGEMM_TEST_STRESS:-1000}
+  stress() { # NAME ARGS...
+    local name="$1"
+    shift
+    case_timeout=$((case_timeout > 600 ? case_timeout : 600)) run_case \
+      "$name" --threads "${MGGEMM_TEST_THREADS:-4}" "$@"
+  }
+  stress "stress $stress_cases cases" --stress "$stress_cases" --seed 1
+  # Each kernel shape on every case, whatever the selection would pick.
+  for c in 1 2; do
+    stress "stress $((stress_cases / 2)) cases c$c" --seed $((1 + c)) \
+      --stress $((stress_cases / 2)) --tile "128x256x64s4c$c"
+  done
 fi
 
 # The summary table, last.

@@ -74,7 +74,8 @@ int findEntry(mggemmKind kind, mggemmTileConfig tile) {
   for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i) {
     const mggemmLibraryEntry &e = mggemmLibraryEntries[i];
     if (e.kind == kind && e.tile.m == tile.m && e.tile.n == tile.n &&
-        e.tile.k == tile.k && e.tile.stages == tile.stages)
+        e.tile.k == tile.k && e.tile.stages == tile.stages &&
+        mggemmClusterSize(e.tile) == mggemmClusterSize(tile))
       return (int)i;
   }
   return -1;
@@ -204,6 +205,10 @@ mggemmStatus mggemm::runtime::getDeviceInfo(const CudaDriver &driver,
   return MGGEMM_SUCCESS;
 }
 
+bool mggemm::runtime::libraryHasKernel(mggemmKind kind, mggemmTileConfig tile) {
+  return findEntry(kind, tile) >= 0;
+}
+
 mggemmStatus mggemm::runtime::getKernel(const CudaDriver &driver,
                                         const CurrentContext &context,
                                         mggemmKind kind, mggemmDtype dtype,
@@ -265,6 +270,9 @@ mggemmStatus mggemm::runtime::getKernel(const CudaDriver &driver,
       return status;
   }
   out.function = function;
-  out.gridSize = (unsigned)device.multiprocessorCount;
+  // One CTA per SM, in whole clusters (the kernels carry their cluster shape;
+  // SMs come in pairs, so pairs of CTAs fill the GPU).
+  int cluster = mggemmClusterSize(tile);
+  out.gridSize = (unsigned)(device.multiprocessorCount / cluster * cluster);
   return MGGEMM_SUCCESS;
 }

@@ -20,6 +20,9 @@ struct LaunchableKernel {
 /// True when the runtime was built without the kernel library.
 bool kernelLibraryIsEmpty();
 
+/// Whether TileConfigs.h lists a kernel of `kind` with `tile`.
+bool libraryHasKernel(mggemmKind kind, mggemmTileConfig tile);
+
 /// The device of `context`, queried once per context.
 mggemmStatus getDeviceInfo(const CudaDriver &driver,
                            const CurrentContext &context, DeviceInfo &out);

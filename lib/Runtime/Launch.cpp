@@ -12,6 +12,7 @@
 #include "Context.h"
 #include "Error.h"
 #include "KernelLibrary.h"
+#include "Mutex.h"
 #include "TensorMap.h"
 #include "mggemm/Runtime/TileConfigs.h"
 
@@ -87,10 +88,23 @@ mggemmStatus validateSizes(const CudaDriver &driver, const Problem &p) {
   return status;
 }
 
+/// mggemmSetTileConfig's choices, per kind.
+pthread_mutex_t tileOverrideMutex = PTHREAD_MUTEX_INITIALIZER;
+bool tileOverridden[3] = {false, false, false};
+mggemmTileConfig tileOverride[3];
+
+mggemmTileConfig selectTile(mggemmKind kind, const Problem &p) {
+  MutexLock lock(tileOverrideMutex);
+  if (tileOverridden[kind])
+    return tileOverride[kind];
+  return mggemmSelectTileConfig(kind, p.dtype, p.N, p.K,
+                                p.G > 0 ? p.M / p.G : -1);
+}
+
 mggemmStatus launchProduct(const CudaDriver &driver,
                            const CurrentContext &context, const Product &prod,
                            const Problem &p) {
-  mggemmTileConfig tile = mggemmSelectTileConfig(prod.kind, p.dtype, p.N, p.K);
+  mggemmTileConfig tile = selectTile(prod.kind, p);
   LaunchableKernel kernel;
   if (mggemmStatus status =
           getKernel(driver, context, prod.kind, p.dtype, tile, kernel))
@@ -313,6 +327,26 @@ mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,
 
 void mggemmSetCheckedMode(int enabled) {
   checkedMode.store(enabled != 0, std::memory_order_relaxed);
+}
+
+mggemmStatus mggemmSetTileConfig(mggemmKind kind,
+                                 const mggemmTileConfig *tile) {
+  if (kind < MGGEMM_KIND_FORWARD || kind > MGGEMM_KIND_GRAD_WEIGHT)
+    return addContext(
+        fail(MGGEMM_ERROR_INVALID_VALUE, "unknown kind %d", (int)kind),
+        "mggemmSetTileConfig");
+  if (tile && !libraryHasKernel(kind, *tile))
+    return addContext(fail(MGGEMM_ERROR_UNSUPPORTED,
+                           "no %s kernel with tile m%dn%dk%ds%d cluster %d "
+                           "in the library (TileConfigs.h)",
+                           mggemmKindName(kind), tile->m, tile->n, tile->k,
+                           tile->stages, (int)mggemmClusterSize(*tile)),
+                      "mggemmSetTileConfig");
+  MutexLock lock(tileOverrideMutex);
+  tileOverridden[kind] = tile != nullptr;
+  if (tile)
+    tileOverride[kind] = *tile;
+  return succeed();
 }
 
 int32_t mggemmDeviceSMCount(void) {

@@ -177,7 +177,7 @@ static mggemmStatus encodePublic(void *tensorMap, mggemmKind kind,
   if (!tensorMap)
     return fail(MGGEMM_ERROR_INVALID_VALUE, "tensorMap is null");
   // The stage count does not change the map; any positive value will do.
-  mggemmTileConfig tile = {tileM, tileN, tileK, 1};
+  mggemmTileConfig tile = {tileM, tileN, tileK, 1, 1};
   TensorMapLayout layout;
   if (mggemmStatus status = describeTensorMap(kind, operand, dtype, tile, base,
                                               M, N, K, G, layout))

@@ -70,6 +70,9 @@ static const char *const kUsage =
     "  --list                             list the kernels the runtime "
     "embeds\n"
     "  --verbose                          print all group sizes\n"
+    "  --tile MxNxKsScC                   use that library kernel (e.g.\n"
+    "                                     128x256x64s4c2; cC optional) for\n"
+    "                                     every product (tuning)\n"
     "  --stress N                         run N random cases instead: every\n"
     "                                     variant, G up to --max-groups, odd\n"
     "                                     N and K, sizes with zeros, negative\n"
@@ -287,6 +290,31 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
         return false;
       }
       o.expectStatusGiven = true;
+    } else if (!strcmp(name, "--tile")) {
+      const char *text = takeValue();
+      if (!text)
+        return false;
+      const char *v = text;
+      mggemmTileConfig &t = o.tile;
+      int end = 0;
+      t.cluster = 1;
+      bool ok =
+          sscanf(v, "%dx%dx%ds%d%n", &t.m, &t.n, &t.k, &t.stages, &end) == 4;
+      if (ok && v[end] == 'c') {
+        const char *rest = v + end;
+        ok = sscanf(rest, "c%d%n", &t.cluster, &end) == 1;
+        v = rest; // `end` now counts from here
+      }
+      ok = ok && v[end] == '\0';
+      if (!ok || t.m <= 0 || t.n <= 0 || t.k <= 0 || t.stages <= 0 ||
+          t.cluster <= 0) {
+        fprintf(stderr,
+                "mggemm-run: --tile %s: expected MxNxKsS or MxNxKsScC, e.g. "
+                "128x256x64s4c2\n",
+                text);
+        return false;
+      }
+      o.tileGiven = true;
     } else if (!strcmp(name, "--stress")) {
       if (!intOption(o.stressCases, 1))
         return false;

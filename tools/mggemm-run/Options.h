@@ -34,6 +34,9 @@ struct Options {
   bool expectStatusGiven = false;
   mggemmStatus expectStatus = MGGEMM_SUCCESS;
   bool verbose = false;
+  // --tile: the kernel to use instead of the runtime's choice.
+  bool tileGiven = false;
+  mggemmTileConfig tile = {};
   // --stress: that many random cases instead of one run (0: off).
   int64_t stressCases = 0, threads = 1, maxGroups = 1024;
 };

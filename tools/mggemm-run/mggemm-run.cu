@@ -211,7 +211,8 @@ struct DeviceSummary {
 };
 
 std::vector<std::string> kernelsFor(Variant v, mggemmDtype dtype,
-                                    const Problem &p) {
+                                    const Problem &p,
+                                    const mggemmTileConfig *tile) {
   std::vector<mggemmKind> kinds;
   if (v == Variant::Forward)
     kinds = {MGGEMM_KIND_FORWARD};
@@ -224,7 +225,10 @@ std::vector<std::string> kernelsFor(Variant v, mggemmDtype dtype,
   std::vector<std::string> names;
   for (mggemmKind kind : kinds)
     names.push_back(
-        kernelName(kind, dtype, mggemmSelectTileConfig(kind, dtype, p.N, p.K)));
+        kernelName(kind, dtype,
+                   tile ? *tile
+                        : mggemmSelectTileConfig(kind, dtype, p.N, p.K,
+                                                 p.G > 0 ? p.M / p.G : -1)));
   return names;
 }
 
@@ -249,7 +253,8 @@ void writeJson(const Options &o, const Problem &p, const DeviceSummary &d,
   j.value("empty_groups", p.emptyGroups());
   j.value("largest_group", p.largestGroup());
   j.beginArray("kernels");
-  for (const std::string &name : kernelsFor(o.variant, o.dtype, p))
+  for (const std::string &name :
+       kernelsFor(o.variant, o.dtype, p, o.tileGiven ? &o.tile : nullptr))
     j.value(nullptr, name);
   j.endArray();
   j.beginObject("library").value("bytes", (int64_t)library.bytes).endObject();
@@ -365,6 +370,13 @@ int main(int argc, char **argv) {
     return kExitPass;
   if (o.list)
     return listKernels();
+  if (o.tileGiven)
+    for (mggemmKind kind :
+         {MGGEMM_KIND_FORWARD, MGGEMM_KIND_GRAD_INPUT, MGGEMM_KIND_GRAD_WEIGHT})
+      if (mggemmSetTileConfig(kind, &o.tile) != MGGEMM_SUCCESS) {
+        fprintf(stderr, "mggemm-run: --tile: %s\n", mggemmGetLastError());
+        return kExitUsage;
+      }
   if (o.stressCases) {
     DeviceSummary d;
     return openDevice(d) ? runStress(o) : kExitError;
@@ -387,7 +399,8 @@ int main(int argc, char **argv) {
   if (!openDevice(d))
     return kExitError;
   std::string kernels;
-  for (const std::string &name : kernelsFor(o.variant, o.dtype, p))
+  for (const std::string &name :
+       kernelsFor(o.variant, o.dtype, p, o.tileGiven ? &o.tile : nullptr))
     kernels += (kernels.empty() ? "" : ", ") + name;
   printf("kernels: %s; library %zu bytes\n", kernels.c_str(), library.bytes);
 

@@ -446,13 +446,18 @@ void testLibraryTable() {
   // The selection picks an entry of the library for every kind and dtype.
   for (int kind = 0; kind < 3; ++kind) {
     for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
-      mggemmTileConfig tile = mggemmSelectTileConfig(
-          (mggemmKind)kind, mggemmLibraryDtypes[d], N, K);
-      bool found = false;
-      for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
-        found |= mggemmLibraryEntries[i].kind == kind &&
-                 !memcmp(&mggemmLibraryEntries[i].tile, &tile, sizeof(tile));
-      CHECK(found);
+      for (int64_t rowsPerGroup : {int64_t(-1), int64_t(64), int64_t(4096)}) {
+        mggemmTileConfig tile = mggemmSelectTileConfig(
+            (mggemmKind)kind, mggemmLibraryDtypes[d], N, K, rowsPerGroup);
+        bool found = false;
+        for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
+          found |= mggemmLibraryEntries[i].kind == kind &&
+                   !memcmp(&mggemmLibraryEntries[i].tile, &tile, sizeof(tile));
+        CHECK(found);
+        // Clusters, except for forward and grad_input with few rows.
+        bool fewRows = rowsPerGroup == 64 && kind != MGGEMM_KIND_GRAD_WEIGHT;
+        CHECK(mggemmClusterSize(tile) == (fewRows ? 1 : 2));
+      }
     }
   }
 }
@@ -465,6 +470,24 @@ bool contains(const unsigned char *data, size_t size, const char *text) {
     if (!memcmp(data + i, text, length))
       return true;
   return false;
+}
+
+void testSetTileConfig() {
+  mggemmTileConfig cluster = {128, 256, 64, 4, 2}, plain = {128, 256, 64, 4, 1};
+  CHECK(mggemmSetTileConfig(MGGEMM_KIND_FORWARD, &plain) == MGGEMM_SUCCESS);
+  CHECK(mggemmSetTileConfig(MGGEMM_KIND_GRAD_WEIGHT, &cluster) ==
+        MGGEMM_SUCCESS);
+  // A kernel that is not in the library, and a kind that does not exist.
+  mggemmTileConfig missing = {64, 64, 64, 2, 1};
+  CHECK(mggemmSetTileConfig(MGGEMM_KIND_FORWARD, &missing) ==
+        MGGEMM_ERROR_UNSUPPORTED);
+  CHECK(
+      strstr(mggemmGetLastError(), "no forward kernel with tile m64n64k64s2"));
+  CHECK(mggemmSetTileConfig((mggemmKind)7, &plain) ==
+        MGGEMM_ERROR_INVALID_VALUE);
+  // Back to the selection.
+  for (int kind = 0; kind < 3; ++kind)
+    CHECK(mggemmSetTileConfig((mggemmKind)kind, nullptr) == MGGEMM_SUCCESS);
 }
 
 void testEmbeddedLibrary() {
@@ -621,6 +644,7 @@ void testSharedLibrary(const char *path) {
                        "mggemmGradWeight",
                        "mggemmBackward",
                        "mggemmSetCheckedMode",
+                       "mggemmSetTileConfig",
                        "mggemmDeviceSMCount",
                        "mggemmEncodeTensorMap",
                        "mggemm_kernel_library_data",
@@ -672,6 +696,7 @@ int main(int argc, char **argv) {
       {"tensor map errors", testTensorMapErrors},
       {"mggemmEncodeTensorMap checks", testEncodeTensorMapArgumentChecks},
       {"library table", testLibraryTable},
+      {"mggemmSetTileConfig", testSetTileConfig},
       {"embedded library", testEmbeddedLibrary},
   };
   for (const Test &test : tests) {

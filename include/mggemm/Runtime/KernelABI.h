@@ -46,9 +46,18 @@ typedef enum {
   MGGEMM_DTYPE_F16 = 1,
 } mggemmDtype;
 
+/* A CTA tile of m x n outputs reduced k at a time through a ring of `stages`
+ * shared-memory stages. `cluster` CTAs (0 or 1: none; 2: a pair) form a
+ * thread-block cluster that computes vertically adjacent tiles sharing the
+ * B operand, each loading 1/cluster of B and multicasting it to the others. */
 typedef struct {
-  int32_t m, n, k, stages;
+  int32_t m, n, k, stages, cluster;
 } mggemmTileConfig;
+
+/* CTAs per cluster, at least 1. */
+static inline int32_t mggemmClusterSize(mggemmTileConfig tile) {
+  return tile.cluster > 1 ? tile.cluster : 1;
+}
 
 /* Elements of a 16-bit type in one 128-byte swizzled shared-memory row: the
  * inner extent of every TMA box. */
@@ -159,8 +168,9 @@ static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
     return;
   }
   if (kind == MGGEMM_KIND_FORWARD) {
+    /* Each CTA of a cluster loads its share of B's n rows. */
     box[0] = tile.k;
-    box[1] = tile.n;
+    box[1] = tile.n / mggemmClusterSize(tile);
   } else {
     box[0] = MGGEMM_SWIZZLE_ELEMS; /* along the output columns (K) */
     box[1] = tile.k;               /* along the reduction */
@@ -174,12 +184,16 @@ static inline int mggemmBoxesPerStage(mggemmKind kind, int operand,
   return kind == MGGEMM_KIND_FORWARD ? 1 : tile.n / MGGEMM_SWIZZLE_ELEMS;
 }
 
-/* Symbol name of the kernel for a kind, dtype and tile. */
+/* Symbol name of the kernel for a kind, dtype and tile; a cluster of C > 1
+ * CTAs adds "cC". */
 static inline int mggemmKernelName(char *buffer, size_t size, mggemmKind kind,
                                    mggemmDtype dtype, mggemmTileConfig tile) {
-  return snprintf(buffer, size, "mggemm_%s_%s_m%dn%dk%ds%d",
-                  mggemmKindName(kind), mggemmDtypeName(dtype), tile.m,
-                  tile.n, tile.k, tile.stages);
+  char cluster[16] = "";
+  if (mggemmClusterSize(tile) > 1)
+    snprintf(cluster, sizeof(cluster), "c%d", (int)mggemmClusterSize(tile));
+  return snprintf(buffer, size, "mggemm_%s_%s_m%dn%dk%ds%d%s",
+                  mggemmKindName(kind), mggemmDtypeName(dtype), tile.m, tile.n,
+                  tile.k, tile.stages, cluster);
 }
 
 #ifdef __cplusplus

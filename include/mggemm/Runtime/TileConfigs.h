@@ -22,11 +22,18 @@ typedef struct {
   mggemmTileConfig tile;
 } mggemmLibraryEntry;
 
-/* Every kernel the runtime embeds, for each dtype in mggemmLibraryDtypes. */
+/* Every kernel the runtime embeds, for each dtype in mggemmLibraryDtypes:
+ * per kind, a 128x256 tile with 4 stages on clusters of two CTAs that
+ * multicast B, and the same tile without clusters (bench/results/notes.md,
+ * v5: clusters are 3-20% faster on the large shapes and 4-7% slower for
+ * forward and grad_input when groups hold fewer rows than a cluster tile). */
 static const mggemmLibraryEntry mggemmLibraryEntries[] = {
-    {MGGEMM_KIND_FORWARD, {128, 256, 64, 4}},
-    {MGGEMM_KIND_GRAD_INPUT, {128, 256, 64, 4}},
-    {MGGEMM_KIND_GRAD_WEIGHT, {128, 256, 64, 4}},
+    {MGGEMM_KIND_FORWARD, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_GRAD_INPUT, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_GRAD_WEIGHT, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_FORWARD, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_GRAD_INPUT, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_GRAD_WEIGHT, {128, 256, 64, 4, 1}},
 };
 
 static const mggemmDtype mggemmLibraryDtypes[] = {MGGEMM_DTYPE_BF16,
@@ -38,15 +45,24 @@ static const mggemmDtype mggemmLibraryDtypes[] = {MGGEMM_DTYPE_BF16,
   (sizeof(mggemmLibraryDtypes) / sizeof(mggemmLibraryDtypes[0]))
 
 /* The configuration for a product of `kind` on `dtype`. `n` and `k` are the
- * op's N and K, or a negative value where they are not known (dynamic). */
+ * op's N and K and `rowsPerGroup` is M / G, each negative where it is not
+ * known (dynamic). Forward and grad_input tiles cover a group's rows, and a
+ * cluster tile covers 256 of them: with fewer rows per group (weight-bound
+ * MoE layers) half of each pair would idle, so they run without clusters. */
 static inline mggemmTileConfig mggemmSelectTileConfig(mggemmKind kind,
                                                       mggemmDtype dtype,
-                                                      int64_t n, int64_t k) {
+                                                      int64_t n, int64_t k,
+                                                      int64_t rowsPerGroup) {
   (void)dtype;
   (void)n;
   (void)k;
+  int32_t cluster = 2;
+  if (kind != MGGEMM_KIND_GRAD_WEIGHT && rowsPerGroup >= 0 &&
+      rowsPerGroup < 2 * 128)
+    cluster = 1;
   for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
-    if (mggemmLibraryEntries[i].kind == kind)
+    if (mggemmLibraryEntries[i].kind == kind &&
+        mggemmClusterSize(mggemmLibraryEntries[i].tile) == cluster)
       return mggemmLibraryEntries[i].tile;
   return mggemmLibraryEntries[0].tile;
 }

@@ -64,6 +64,13 @@ mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,
  * a CUDA graph. */
 void mggemmSetCheckedMode(int enabled);
 
+/* For tuning tools: every later product of `kind` uses the library kernel
+ * with tile configuration `*tile` instead of mggemmSelectTileConfig's choice
+ * (process-wide); a null `tile` restores the default. Fails with
+ * MGGEMM_ERROR_UNSUPPORTED, changing nothing, if TileConfigs.h has no such
+ * kernel. */
+mggemmStatus mggemmSetTileConfig(mggemmKind kind, const mggemmTileConfig *tile);
+
 /* Number of SMs of the current device (the persistent grid size), or -1 with
  * the last error set. */
 int32_t mggemmDeviceSMCount(void);

@@ -58,8 +58,8 @@ FailureOr<GroupedGemmKernelSpec> getKernelSpec(GroupedGemmOpInterface op) {
   GroupedGemmKernelSpec spec;
   spec.kind = static_cast<mggemmKind>(op.getGemmKind());
   spec.dtype = elementType.isF16() ? MGGEMM_DTYPE_F16 : MGGEMM_DTYPE_BF16;
-  spec.tile = {int32_t(tile.getM()), int32_t(tile.getN()),
-               int32_t(tile.getK()), int32_t(tile.getStages())};
+  spec.tile = {int32_t(tile.getM()), int32_t(tile.getN()), int32_t(tile.getK()),
+               int32_t(tile.getStages()), int32_t(tile.getClusterM())};
   return spec;
 }
 
@@ -107,14 +107,15 @@ Value LaunchBuilder::tensorMap(int operand, Value base, ValueRange dims64) {
   Value one = arith::ConstantIntOp::create(b, loc, 1, 64);
   Value storage = LLVM::AllocaOp::create(
       b, loc, LLVM::LLVMPointerType::get(ctx), mapType, one, /*alignment=*/64);
-  SmallVector<Value> args = {storage,
-                             i32(spec.kind),
-                             i32(operand),
-                             i32(spec.dtype),
-                             i32(spec.tile.m),
-                             i32(spec.tile.n),
-                             i32(spec.tile.k),
-                             base};
+  // The maps describe what one CTA loads: in a cluster, each CTA brings in
+  // 1/cluster of the forward kernel's B box (KernelABI.h); the public
+  // encoder takes that as the tile's n.
+  int32_t boxN = spec.tile.n;
+  if (operand == 1 && spec.kind == MGGEMM_KIND_FORWARD)
+    boxN /= mggemmClusterSize(spec.tile);
+  SmallVector<Value> args = {
+      storage,          i32(spec.kind), i32(operand),     i32(spec.dtype),
+      i32(spec.tile.m), i32(boxN),      i32(spec.tile.k), base};
   args.append(dims64.begin(), dims64.end());
   Value status = func::CallOp::create(b, loc, kEncodeTensorMap,
                                       b.getI32Type(), args)
@@ -157,8 +158,12 @@ void LaunchBuilder::build(gpu::GPUFuncOp kernel) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   Value one = constIndex(1);
+  // One CTA per SM, in whole clusters.
+  Value cluster = i32(mggemmClusterSize(spec.tile));
+  Value grid = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, smCount, cluster), cluster);
   gpu::LaunchFuncOp::create(
-      b, loc, kernel, gpu::KernelDim3{index(smCount), one, one},
+      b, loc, kernel, gpu::KernelDim3{index(grid), one, one},
       gpu::KernelDim3{constIndex(spec.getNumThreads()), one, one},
       i32(spec.getSharedMemoryBytes()),
       ValueRange{mapA, mapB, pointer(out, 1), pointer(op.getSizes(), 1),

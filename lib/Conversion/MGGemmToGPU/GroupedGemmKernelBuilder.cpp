@@ -10,6 +10,11 @@
 //   (consumers)              wgmma.mma_async m64nNk16 on the stages, frees
 //                            them, and stores its rows of the tile.
 //
+// With a cluster of two CTAs, the pair computes vertically adjacent tiles
+// that share B: each producer loads its own A and half of B, multicast into
+// both CTAs, and each consumer warp frees a stage in both CTAs, since the
+// peer's producer writes into it too.
+//
 // Every warp walks the same tile sequence (TileScheduler.h), so the roles
 // need no communication beyond the mbarriers. The A and B operands of each
 // kind and their shared-memory layouts are described in KernelABI.h.
@@ -54,9 +59,8 @@ constexpr int64_t kPanelTiles = 8;
 /// back: 64K registers split between 128 producer threads at
 /// kProducerRegisters and the consumers, in multiples of 8, at most 240.
 int64_t consumerRegisters(int64_t numConsumers) {
-  int64_t perThread =
-      (65536 - kWarpgroupThreads * kProducerRegisters) /
-      (kWarpgroupThreads * numConsumers);
+  int64_t perThread = (65536 - kWarpgroupThreads * kProducerRegisters) /
+                      (kWarpgroupThreads * numConsumers);
   return std::min<int64_t>(240, perThread / 8 * 8);
 }
 
@@ -65,8 +69,8 @@ class KernelBodyBuilder {
 public:
   KernelBodyBuilder(KernelEmitter &e, const GroupedGemmKernelSpec &spec,
                     gpu::GPUFuncOp func)
-      : e(e), spec(spec), tile(spec.tile),
-        numConsumers(tile.m / 64), eb(spec.getElementBytes()) {
+      : e(e), spec(spec), tile(spec.tile), numConsumers(tile.m / 64),
+        cluster(mggemmClusterSize(spec.tile)), eb(spec.getElementBytes()) {
     Block &entry = func.getBody().front();
     tensorMapA = e.castToPointer(entry.getArgument(0));
     tensorMapB = e.castToPointer(entry.getArgument(1));
@@ -128,10 +132,12 @@ private:
   const GroupedGemmKernelSpec &spec;
   mggemmTileConfig tile;
   int64_t numConsumers;
+  int64_t cluster; // CTAs per cluster
   int64_t eb;
 
   Value tensorMapA, tensorMapB, out, sizes, M, N, K, G;
   Value smem;
+  Value rank; // this CTA's rank in its cluster
 };
 
 } // namespace
@@ -146,16 +152,23 @@ void KernelBodyBuilder::initBarriers() {
     for (int64_t s = 0; s < tile.stages; ++s) {
       // `full`: the producer's arrive.expect_tx plus the TMA bytes.
       e.mbarrierInit(fullBarrier(e.i32(s)), 1);
-      // `empty`: one arrival per consumer warp once its MMAs are done.
-      e.mbarrierInit(emptyBarrier(e.i32(s)), 4 * numConsumers);
+      // `empty`: one arrival per consumer warp of the cluster once its
+      // MMAs are done.
+      e.mbarrierInit(emptyBarrier(e.i32(s)), 4 * numConsumers * cluster);
     }
     e.fenceMbarrierInit();
   });
-  e.syncThreads();
+  // The peer's arrivals and multicasts may only start once our barriers
+  // exist.
+  if (cluster > 1)
+    e.clusterSync();
+  else
+    e.syncThreads();
 }
 
 void KernelBodyBuilder::build() {
   smem = e.alignedSharedMemory(kSharedMemorySymbol, 1024);
+  rank = cluster > 1 ? e.clusterCtaRank() : e.i32(0);
   initBarriers();
 
   Value tid = e.threadId();
@@ -173,6 +186,10 @@ void KernelBodyBuilder::build() {
         e.setMaxRegisters(consumerRegisters(numConsumers), /*increase=*/true);
         buildConsumer(scheduler, e.sub(warpgroup, e.i32(1)));
       });
+  // No CTA may exit while its peer can still multicast into it or arrive on
+  // its barriers.
+  if (cluster > 1)
+    e.clusterSync();
 }
 
 //===----------------------------------------------------------------------===//
@@ -184,9 +201,11 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
   TileCoords c;
   Value local = e.sub(t.tile, t.groupTileStart);
   Value nTiles = e.ceilDiv(outputColumns(), e.i32(tile.n));
+  // The scheduler's m-tiles are cluster tiles, one CTA tile per rank.
+  Value clusterRows = e.i32(tile.m * cluster);
   Value mTiles = spec.kind == MGGEMM_KIND_GRAD_WEIGHT
-                     ? e.ceilDiv(N, e.i32(tile.m))
-                     : e.ceilDiv(t.groupRows, e.i32(tile.m));
+                     ? e.ceilDiv(N, clusterRows)
+                     : e.ceilDiv(t.groupRows, clusterRows);
   // A group's tiles go panel by panel, kPanelTiles n-tiles wide, every m-tile
   // of a panel before the next panel: the ~132 tiles in flight then cover
   // about 16 m-tiles x 8 n-tiles and share both operands in L2, where an
@@ -198,20 +217,23 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
   Value width = e.minu(e.i32(kPanelTiles), e.sub(nTiles, panelStart));
   Value mTile = e.divu(inPanel, width);
   Value nTile = e.add(panelStart, e.remu(inPanel, width));
-  Value mOffset = e.mul(mTile, e.i32(tile.m));
+  Value mOffset =
+      e.mul(e.add(e.mul(mTile, e.i32(cluster)), rank), e.i32(tile.m));
   c.group = t.group;
   c.colStart = e.mul(nTile, e.i32(tile.n));
   if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
     // Output rows are dW[g]'s N rows; the reduction runs over the group.
     c.rowInOperand = mOffset;
     c.rowInOutput = e.add(e.mul(t.group, N), mOffset);
-    c.rowsValid = e.sub(N, mOffset);
+    // A CTA's tile may lie past the end (its cluster tile's other half does
+    // not): it computes with its peer and stores nothing.
+    c.rowsValid = e.maxs(e.sub(N, mOffset), e.i32(0));
     c.reductionBase = t.groupRowStart;
     c.kBlocks = e.ceilDiv(t.groupRows, e.i32(tile.k));
   } else {
     c.rowInOperand = e.add(t.groupRowStart, mOffset);
     c.rowInOutput = c.rowInOperand;
-    c.rowsValid = e.sub(t.groupRows, mOffset);
+    c.rowsValid = e.maxs(e.sub(t.groupRows, mOffset), e.i32(0));
     c.reductionBase = e.i32(0);
     Value reduction = spec.kind == MGGEMM_KIND_FORWARD ? K : N;
     c.kBlocks = e.ceilDiv(reduction, e.i32(tile.k));
@@ -223,23 +245,42 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
 // Producer
 //===----------------------------------------------------------------------===//
 
-void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb,
-                                   Value stage) {
+void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
   Value bar = fullBarrier(stage);
   Value a = stageA(stage), b = stageB(stage);
   Value kOffset = e.mul(kb, e.i32(tile.k));
+  // B is shared by the cluster: this CTA loads its 1/cluster of it into
+  // every CTA's stage.
+  Value multicast;
+  if (cluster > 1)
+    multicast = arith::ConstantIntOp::create(e.builder(), e.getLoc(),
+                                             (1 << cluster) - 1, 16);
+  int64_t bBoxes = tile.n / 64 / cluster; // MN-major 64-wide boxes per CTA
+  auto loadBBoxes = [&](Value row) {
+    for (int64_t i = 0; i < bBoxes; ++i) {
+      Value box = e.add(e.mul(rank, e.i32(bBoxes)), e.i32(i));
+      Value col = e.add(c.colStart, e.mul(box, e.i32(64)));
+      SmallVector<Value> coords = {col, row};
+      if (spec.kind == MGGEMM_KIND_GRAD_INPUT)
+        coords.push_back(c.group);
+      e.tmaLoad(e.gep(b, e.mul(box, e.i32(kBoxBytes))), tensorMapB, coords, bar,
+                multicast);
+    }
+  };
   switch (spec.kind) {
-  case MGGEMM_KIND_FORWARD:
-    // X {K, M} box {k, m}; W {K, N, G} box {k, n, 1}.
+  case MGGEMM_KIND_FORWARD: {
+    // X {K, M} box {k, m}; W {K, N, G} box {k, n / cluster, 1}.
     e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
-    e.tmaLoad(b, tensorMapB, {kOffset, c.colStart, c.group}, bar);
+    int64_t rows = tile.n / cluster;
+    Value first = e.mul(rank, e.i32(rows));
+    e.tmaLoad(e.gep(b, e.mul(first, e.i32(kSwizzleRowBytes))), tensorMapB,
+              {kOffset, e.add(c.colStart, first), c.group}, bar, multicast);
     return;
+  }
   case MGGEMM_KIND_GRAD_INPUT:
     // dY {N, M} box {k, m}; W {K, N, G} read MN-major in 64-column boxes.
     e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
-    for (int64_t i = 0; i < tile.n / 64; ++i)
-      e.tmaLoad(e.gep(b, e.i32(i * kBoxBytes)), tensorMapB,
-                {e.add(c.colStart, e.i32(i * 64)), kOffset, c.group}, bar);
+    loadBBoxes(kOffset);
     return;
   case MGGEMM_KIND_GRAD_WEIGHT: {
     // dY {N, M} and X {K, M}, both MN-major in 64-wide boxes of k rows.
@@ -247,9 +288,7 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb,
     for (int64_t i = 0; i < tile.m / 64; ++i)
       e.tmaLoad(e.gep(a, e.i32(i * kBoxBytes)), tensorMapA,
                 {e.add(c.rowInOperand, e.i32(i * 64)), row}, bar);
-    for (int64_t i = 0; i < tile.n / 64; ++i)
-      e.tmaLoad(e.gep(b, e.i32(i * kBoxBytes)), tensorMapB,
-                {e.add(c.colStart, e.i32(i * 64)), row}, bar);
+    loadBBoxes(row);
     return;
   }
   }
@@ -257,22 +296,21 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb,
 
 void KernelBodyBuilder::buildProducer(TileScheduler &scheduler) {
   Value isLeader = e.eq(e.laneId(), e.i32(0));
-  scheduler.forEachTile(
-      [&](const ScheduledTile &t, Value stage, Value phase) {
-        TileCoords c = tileCoords(t);
-        e.ifThen(isLeader, [&] {
-          e.forLoop(c.kBlocks, {stage, phase}, [&](Value kb, ValueRange it) {
-            Value s = it[0], p = it[1];
-            // Wait until the consumers freed the slot (the first pass
-            // through the ring waits on the phase before the first).
-            e.mbarrierWait(emptyBarrier(s), e.xorI(p, e.i32(1)));
-            e.mbarrierArriveExpectTx(fullBarrier(s), stageBytes());
-            issueLoads(c, kb, s);
-            return e.advanceStage(s, p, tile.stages);
-          });
-        });
-        return e.advanceStageBy(stage, phase, c.kBlocks, tile.stages);
+  scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
+    TileCoords c = tileCoords(t);
+    e.ifThen(isLeader, [&] {
+      e.forLoop(c.kBlocks, {stage, phase}, [&](Value kb, ValueRange it) {
+        Value s = it[0], p = it[1];
+        // Wait until the consumers freed the slot (the first pass
+        // through the ring waits on the phase before the first).
+        e.mbarrierWait(emptyBarrier(s), e.xorI(p, e.i32(1)));
+        e.mbarrierArriveExpectTx(fullBarrier(s), stageBytes());
+        issueLoads(c, kb, s);
+        return e.advanceStage(s, p, tile.stages);
       });
+    });
+    return e.advanceStageBy(stage, phase, c.kBlocks, tile.stages);
+  });
 }
 
 //===----------------------------------------------------------------------===//
@@ -284,14 +322,12 @@ void KernelBodyBuilder::buildProducer(TileScheduler &scheduler) {
 /// 62-63.
 static Value matrixDescriptor(KernelEmitter &e, Value address, int64_t lbo,
                               int64_t sbo) {
-  int64_t fixed =
-      ((lbo >> 4) << 16) | ((sbo >> 4) << 32) | (int64_t(1) << 62);
+  int64_t fixed = ((lbo >> 4) << 16) | ((sbo >> 4) << 32) | (int64_t(1) << 62);
   Value start = e.zext64(e.andI(e.shru(address, e.i32(4)), e.i32(0x3FFF)));
   return e.orI(start, e.i64(fixed));
 }
 
-Value KernelBodyBuilder::mmaStage(Value acc, Value stage,
-                                  Value consumerIndex) {
+Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex) {
   Value aBase = e.sharedAddress(stageA(stage));
   Value bBase = e.sharedAddress(stageB(stage));
   // K-major tiles hold 128-byte rows of the reduction: a k16 step moves 32
@@ -340,44 +376,45 @@ void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows,
 }
 
 void KernelBodyBuilder::release(Value stage) {
-  e.ifThen(e.eq(e.laneId(), e.i32(0)),
-           [&] { e.mbarrierArrive(emptyBarrier(stage)); });
+  e.ifThen(e.eq(e.laneId(), e.i32(0)), [&] {
+    if (cluster == 1) {
+      e.mbarrierArrive(emptyBarrier(stage));
+      return;
+    }
+    for (int64_t r = 0; r < cluster; ++r)
+      e.mbarrierArriveInCta(emptyBarrier(stage), e.i32(r));
+  });
 }
 
 void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
                                       Value consumerIndex) {
-  Value consumerTid =
-      e.sub(e.threadId(), e.i32(kWarpgroupThreads));
-  scheduler.forEachTile([&](const ScheduledTile &t, Value stage,
-                            Value phase) {
+  Value consumerTid = e.sub(e.threadId(), e.i32(kWarpgroupThreads));
+  scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
     TileCoords c = tileCoords(t);
     Value acc = e.fenceAccumulator(e.zeroAccumulator(tile.n / 2));
-    SmallVector<Value> results = e.forLoop(
-        c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
+    SmallVector<Value> results =
+        e.forLoop(c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
           Value acc = it[0], s = it[1], p = it[2];
           e.mbarrierWait(fullBarrier(s), p);
           if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
             Value valid = e.sub(t.groupRows, e.mul(kb, e.i32(tile.k)));
-            e.ifThen(e.ult(valid, e.i32(tile.k)), [&] {
-              zeroRowsPastGroupEnd(s, valid, consumerTid);
-            });
+            e.ifThen(e.ult(valid, e.i32(tile.k)),
+                     [&] { zeroRowsPastGroupEnd(s, valid, consumerTid); });
           }
           acc = mmaStage(acc, s, consumerIndex);
           // Keep one MMA batch in flight; the one before it is done, so its
           // stage can be refilled.
           e.wgmmaWait(1);
-          e.ifThen(e.ugt(kb, e.i32(0)), [&] {
-            release(e.previousStage(s, tile.stages));
-          });
+          e.ifThen(e.ugt(kb, e.i32(0)),
+                   [&] { release(e.previousStage(s, tile.stages)); });
           SmallVector<Value> next = e.advanceStage(s, p, tile.stages);
           return SmallVector<Value>{acc, next[0], next[1]};
         });
     // Unconditional, so that ptxas sees every path to the epilogue drain
     // the MMAs (it would otherwise serialise all of them).
     e.wgmmaWait(0);
-    e.ifThen(e.ugt(c.kBlocks, e.i32(0)), [&] {
-      release(e.previousStage(results[1], tile.stages));
-    });
+    e.ifThen(e.ugt(c.kBlocks, e.i32(0)),
+             [&] { release(e.previousStage(results[1], tile.stages)); });
     storeTile(e.fenceAccumulator(results[0]), c, consumerIndex);
     return SmallVector<Value>{results[1], results[2]};
   });
@@ -398,14 +435,14 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   // 16 bytes into 8 rows per instruction, 8x the memory transactions.
   // 16-byte chunks are XOR-swizzled by row so that neither side conflicts.
   Value lane = e.laneId();
-  Value warp = e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)),
-                      e.i32(32));
-  Value warpRow0 = e.add(e.mul(consumerIndex, e.i32(64)),
-                         e.mul(warp, e.i32(16)));
-  Value staging = e.gep(
-      smem, e.add(e.i32(mggemmEpilogueOffset(tile, eb)),
-                  e.mul(e.add(e.mul(consumerIndex, e.i32(4)), warp),
-                        e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
+  Value warp =
+      e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
+  Value warpRow0 =
+      e.add(e.mul(consumerIndex, e.i32(64)), e.mul(warp, e.i32(16)));
+  Value staging =
+      e.gep(smem, e.add(e.i32(mggemmEpilogueOffset(tile, eb)),
+                        e.mul(e.add(e.mul(consumerIndex, e.i32(4)), warp),
+                              e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
   auto chunkAddress = [&](Value row, Value chunk) {
     Value swizzled = e.xorI(chunk, e.remu(row, e.i32(8)));
     return e.gep(staging, e.add(e.mul(row, e.i32(kSwizzleRowBytes)),
@@ -437,8 +474,8 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
       Value chunk = e.remu(lane, e.i32(8));
       Value value = e.loadShared16(chunkAddress(row, chunk));
       Value tileRow = e.add(warpRow0, row);
-      Value col = e.add(e.add(c.colStart, e.i32(64 * panel)),
-                        e.mul(chunk, e.i32(8)));
+      Value col =
+          e.add(e.add(c.colStart, e.i32(64 * panel)), e.mul(chunk, e.i32(8)));
       e.ifThen(e.andI(e.ult(tileRow, c.rowsValid), e.ult(col, columns)), [&] {
         Value index = e.add(e.mul(e.zext64(e.add(c.rowInOutput, tileRow)), ld),
                             e.zext64(col));
@@ -460,8 +497,8 @@ mlir::mggemm::buildGroupedGemmKernel(OpBuilder &builder, Location loc,
   MLIRContext *ctx = builder.getContext();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
-  KernelEmitter::declareSharedMemory(builder, loc, module,
-                                     kSharedMemorySymbol, 1024);
+  KernelEmitter::declareSharedMemory(builder, loc, module, kSharedMemorySymbol,
+                                     1024);
 
   Type i32 = builder.getI32Type();
   Type tensorMap = KernelEmitter::tensorMapType(ctx);
@@ -469,12 +506,18 @@ mlir::mggemm::buildGroupedGemmKernel(OpBuilder &builder, Location loc,
   auto type = builder.getFunctionType(
       {tensorMap, tensorMap, global, global, i32, i32, i32, i32}, {});
   auto func = gpu::GPUFuncOp::create(builder, loc, spec.getKernelName(), type);
-  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), builder.getUnitAttr());
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                builder.getUnitAttr());
   func->setAttr("nvvm.maxntid", builder.getDenseI32ArrayAttr(
                                     {int32_t(spec.getNumThreads()), 1, 1}));
   // One CTA per SM: ptxas caps registers at 64K / threads at entry, which
   // `setmaxnreg` then moves from the producer to the consumers.
   func->setAttr("nvvm.minctasm", builder.getI32IntegerAttr(1));
+  // The cluster shape is part of the kernel, so a plain launch forms the
+  // clusters.
+  if (int32_t cluster = mggemmClusterSize(spec.tile); cluster > 1)
+    func->setAttr(NVVM::NVVMDialect::getClusterDimAttrName(),
+                  builder.getDenseI32ArrayAttr({cluster, 1, 1}));
 
   builder.setInsertionPointToStart(&func.getBody().front());
   KernelEmitter emitter(builder, loc);

@@ -75,9 +75,8 @@ Value KernelEmitter::shru(Value x, Value y) {
   return arith::ShRUIOp::create(b, loc, x, y);
 }
 Value KernelEmitter::cmp(int predicate, Value x, Value y) {
-  return arith::CmpIOp::create(b, loc,
-                               static_cast<arith::CmpIPredicate>(predicate),
-                               x, y);
+  return arith::CmpIOp::create(
+      b, loc, static_cast<arith::CmpIPredicate>(predicate), x, y);
 }
 Value KernelEmitter::eq(Value x, Value y) {
   return cmp(static_cast<int>(arith::CmpIPredicate::eq), x, y);
@@ -119,8 +118,7 @@ Value KernelEmitter::gridDim() {
   return toI32(b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
 }
 
-std::pair<Value, Value> KernelEmitter::shuffleUp(Value value,
-                                                 int64_t offset) {
+std::pair<Value, Value> KernelEmitter::shuffleUp(Value value, int64_t offset) {
   auto shuffle = gpu::ShuffleOp::create(b, loc, value, i32(offset), i32(32),
                                         gpu::ShuffleMode::UP);
   return {shuffle.getShuffleResult(), shuffle.getValid()};
@@ -164,9 +162,9 @@ void KernelEmitter::ifThenElse(Value cond, function_ref<void()> thenBody,
   elseBody();
 }
 
-SmallVector<Value>
-KernelEmitter::forLoop(Value upper, ValueRange iterArgs,
-                       function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+SmallVector<Value> KernelEmitter::forLoop(
+    Value upper, ValueRange iterArgs,
+    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
   auto forOp = scf::ForOp::create(
       b, loc, i32(0), upper, i32(1), iterArgs,
       [&](OpBuilder &nested, Location, Value iv, ValueRange args) {
@@ -193,14 +191,13 @@ void KernelEmitter::forLoop(Value lower, Value upper, Value step,
 //===----------------------------------------------------------------------===//
 
 Value KernelEmitter::gep(Value pointer, Value byteOffset) {
-  return LLVM::GEPOp::create(b, loc, pointer.getType(), b.getI8Type(),
-                             pointer, ArrayRef<LLVM::GEPArg>{byteOffset});
+  return LLVM::GEPOp::create(b, loc, pointer.getType(), b.getI8Type(), pointer,
+                             ArrayRef<LLVM::GEPArg>{byteOffset});
 }
 
 Value KernelEmitter::loadI32(Value pointer, Value index) {
-  Value address =
-      LLVM::GEPOp::create(b, loc, pointer.getType(), b.getI32Type(), pointer,
-                          ArrayRef<LLVM::GEPArg>{index});
+  Value address = LLVM::GEPOp::create(b, loc, pointer.getType(), b.getI32Type(),
+                                      pointer, ArrayRef<LLVM::GEPArg>{index});
   return LLVM::LoadOp::create(b, loc, b.getI32Type(), address, /*alignment=*/4);
 }
 
@@ -208,8 +205,7 @@ Value KernelEmitter::alignedSharedMemory(StringRef symbol, int64_t alignment) {
   auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), 3);
   Value raw = LLVM::AddressOfOp::create(b, loc, sharedPtr, symbol);
   Value address = sharedAddress(raw);
-  Value aligned =
-      andI(add(address, i32(alignment - 1)), i32(~(alignment - 1)));
+  Value aligned = andI(add(address, i32(alignment - 1)), i32(~(alignment - 1)));
   return gep(raw, sub(aligned, address));
 }
 
@@ -230,8 +226,8 @@ void KernelEmitter::storeZero16(Value sharedPointer) {
 }
 
 Value KernelEmitter::packPair(Value lo, Value hi, mggemmDtype dtype) {
-  Type elementType = dtype == MGGEMM_DTYPE_F16 ? Type(b.getF16Type())
-                                               : Type(b.getBF16Type());
+  Type elementType =
+      dtype == MGGEMM_DTYPE_F16 ? Type(b.getF16Type()) : Type(b.getBF16Type());
   auto pairType = VectorType::get({2}, elementType);
   Value pair = LLVM::PoisonOp::create(b, loc, pairType);
   pair = LLVM::InsertElementOp::create(
@@ -247,9 +243,8 @@ Value KernelEmitter::loadShared16(Value sharedPointer) {
 }
 
 void KernelEmitter::storeGlobal16(Value base, Value index, Value value) {
-  Value address =
-      LLVM::GEPOp::create(b, loc, base.getType(), b.getI16Type(), base,
-                          ArrayRef<LLVM::GEPArg>{index});
+  Value address = LLVM::GEPOp::create(b, loc, base.getType(), b.getI16Type(),
+                                      base, ArrayRef<LLVM::GEPArg>{index});
   LLVM::StoreOp::create(b, loc, value, address, /*alignment=*/16);
 }
 
@@ -288,8 +283,7 @@ void KernelEmitter::fenceMbarrierInit() {
 void KernelEmitter::mbarrierWait(Value barrier, Value phase) {
   // The op retries until the phase completes; the tick count only bounds
   // each hardware-suspended try.
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, phase,
-                                        i32(0x989680));
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, phase, i32(0x989680));
 }
 
 static NVVM::MemScopeKindAttr ctaScope(OpBuilder &b) {
@@ -313,6 +307,33 @@ void KernelEmitter::fenceProxyAsyncShared() {
   NVVM::FenceProxyOp::create(
       b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
       NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+}
+
+Value KernelEmitter::clusterCtaRank() {
+  return NVVM::ClusterId::create(b, loc, b.getI32Type());
+}
+
+Value KernelEmitter::toSharedCluster(Value sharedPointer, Value rank) {
+  return NVVM::MapaOp::create(
+      b, loc,
+      LLVM::LLVMPointerType::get(
+          b.getContext(),
+          static_cast<unsigned>(NVVM::NVVMMemorySpace::SharedCluster)),
+      sharedPointer, rank);
+}
+
+void KernelEmitter::mbarrierArriveInCta(Value barrier, Value rank) {
+  Value remote = toSharedCluster(barrier, rank);
+  // CTA scope, as for a local arrive: a cluster-scope release waits on a
+  // memory barrier (measured: half of all stalls, 2.4x slower kernels), and
+  // the stage's readers are this warp's wgmmas, complete at this point.
+  NVVM::MBarrierArriveOp::create(b, loc, /*res=*/Type(), remote,
+                                 /*count=*/Value(), ctaScope(b));
+}
+
+void KernelEmitter::clusterSync() {
+  NVVM::ClusterArriveOp::create(b, loc, b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, loc, b.getUnitAttr());
 }
 
 void KernelEmitter::setMaxRegisters(int64_t count, bool increase) {
@@ -347,13 +368,17 @@ Value KernelEmitter::previousStage(Value stage, int64_t stages) {
 //===----------------------------------------------------------------------===//
 
 void KernelEmitter::tmaLoad(Value dst, Value tensorMap, ArrayRef<Value> coords,
-                            Value barrier) {
+                            Value barrier, Value multicastMask) {
   MLIRContext *ctx = b.getContext();
+  // A multicast names its destination in the cluster's shared window: this
+  // CTA's own address there stands for the same offset in every CTA.
+  if (multicastMask)
+    dst = toSharedCluster(dst, clusterCtaRank());
   NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
       b, loc, dst, tensorMap, coords, barrier, /*im2colOffsets=*/ValueRange{},
-      /*multicastMask=*/Value(), /*l2CacheHint=*/Value(),
+      multicastMask, /*l2CacheHint=*/Value(),
       NVVM::TMALoadModeAttr::get(ctx, NVVM::TMALoadMode::TILE),
-      /*isCTAOnly=*/b.getBoolAttr(true), /*group=*/nullptr,
+      /*isCTAOnly=*/b.getBoolAttr(!multicastMask), /*group=*/nullptr,
       /*predicate=*/Value());
 }
 
@@ -369,9 +394,9 @@ Value KernelEmitter::wgmma(Value acc, Value descA, Value descB, int64_t n,
                            mggemmDtype dtype, bool transposeA,
                            bool transposeB) {
   MLIRContext *ctx = b.getContext();
-  auto inputType = NVVM::WGMMATypesAttr::get(
-      ctx, dtype == MGGEMM_DTYPE_F16 ? NVVM::WGMMATypes::f16
-                                     : NVVM::WGMMATypes::bf16);
+  auto inputType = NVVM::WGMMATypesAttr::get(ctx, dtype == MGGEMM_DTYPE_F16
+                                                      ? NVVM::WGMMATypes::f16
+                                                      : NVVM::WGMMATypes::bf16);
   auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
   // A `row` and B `col` are K-major; the other layout transposes.
   auto layoutA = NVVM::MMALayoutAttr::get(

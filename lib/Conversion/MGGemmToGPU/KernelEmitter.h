@@ -1,4 +1,5 @@
-//===- KernelEmitter.h - building blocks of the grouped GEMM kernel -*- C++ -*-===//
+//===- KernelEmitter.h - building blocks of the grouped GEMM kernel -*- C++
+//-*-===//
 //
 // Thin helpers over arith, scf, gpu, nvvm and llvm ops that keep the kernel
 // builder readable: 32-bit index arithmetic, structured control flow from
@@ -111,6 +112,19 @@ public:
   void fenceProxyAsyncShared();
   void setMaxRegisters(int64_t count, bool increase);
 
+  // Thread-block clusters.
+  /// This CTA's rank in its cluster.
+  Value clusterCtaRank();
+  /// The address of `sharedPointer`'s offset in cluster CTA `rank`'s shared
+  /// memory (mapa).
+  Value toSharedCluster(Value sharedPointer, Value rank);
+  /// Arrives on the mbarrier at `barrier` (a pointer
+  /// into this CTA's shared memory) in the shared memory of cluster CTA
+  /// `rank`.
+  void mbarrierArriveInCta(Value barrier, Value rank);
+  /// barrier.cluster arrive and wait: every thread of the cluster's CTAs.
+  void clusterSync();
+
   // The stage ring: stage index and phase parity advance together.
   SmallVector<Value> advanceStage(Value stage, Value phase, int64_t stages);
   SmallVector<Value> advanceStageBy(Value stage, Value phase, Value count,
@@ -118,13 +132,16 @@ public:
   Value previousStage(Value stage, int64_t stages);
 
   // TMA and wgmma.
+  /// A TMA tile load into `dst`, completing on `barrier`; with a
+  /// `multicastMask` (i16), into the same offsets of every cluster CTA whose
+  /// bit is set, completing on each one's barrier.
   void tmaLoad(Value dst, Value tensorMap, ArrayRef<Value> coords,
-               Value barrier);
+               Value barrier, Value multicastMask = Value());
   void wgmmaFence();
   void wgmmaCommit();
   void wgmmaWait(int64_t pending);
-  Value wgmma(Value acc, Value descA, Value descB, int64_t n,
-              mggemmDtype dtype, bool transposeA, bool transposeB);
+  Value wgmma(Value acc, Value descA, Value descB, int64_t n, mggemmDtype dtype,
+              bool transposeA, bool transposeB);
   Value zeroAccumulator(int64_t numRegisters);
   /// Ties every accumulator register to an empty volatile asm so that no
   /// read or write of them moves across a wgmma fence or wait.

@@ -15,11 +15,12 @@ static constexpr int64_t kRowCap = MGGEMM_MAX_ROWS;
 
 Value TileScheduler::tilesOfGroup(Value rows) {
   const mggemmTileConfig &tile = spec.tile;
+  // Tiles of a whole cluster: `cluster` CTA tiles stacked along m.
+  Value clusterRows = e.i32(int64_t(tile.m) * mggemmClusterSize(tile));
   if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) // every dW[g] is written
-    return e.mul(e.ceilDiv(N, e.i32(tile.m)), e.ceilDiv(K, e.i32(tile.n)));
+    return e.mul(e.ceilDiv(N, clusterRows), e.ceilDiv(K, e.i32(tile.n)));
   Value columns = spec.kind == MGGEMM_KIND_FORWARD ? N : K;
-  return e.mul(e.ceilDiv(rows, e.i32(tile.m)),
-               e.ceilDiv(columns, e.i32(tile.n)));
+  return e.mul(e.ceilDiv(rows, clusterRows), e.ceilDiv(columns, e.i32(tile.n)));
 }
 
 namespace {
@@ -55,7 +56,7 @@ void TileScheduler::forEachTile(
   // all groups before it.
   auto lookup = [&](Value tile, Value chunkBase, Value tileBase,
                     Value rowBase) -> Lookup {
-    SmallVector<Type> resultTypes = {i32, i32, i32, i1, i32, i32,
+    SmallVector<Type> resultTypes = {i32, i32, i32, i1,  i32, i32,
                                      i32, i32, i32, i32, i32};
     auto scan = scf::WhileOp::create(
         b, loc, resultTypes, ValueRange{chunkBase, tileBase, rowBase},
@@ -86,8 +87,7 @@ void TileScheduler::forEachTile(
           Value startOffset = e.minu(rowsExcl, room);
           Value laneRowStart = e.add(rb, startOffset);
           Value laneRows = e.sub(endOffset, startOffset);
-          Value laneTiles =
-              e.select(inRange, tilesOfGroup(laneRows), e.i32(0));
+          Value laneTiles = e.select(inRange, tilesOfGroup(laneRows), e.i32(0));
           Value tilesIncl = warpInclusiveScan(e, laneTiles, /*saturate=*/false);
           Value last = e.i32(31);
           Value chunkTiles = e.shuffleIdx(tilesIncl, last);
@@ -95,9 +95,8 @@ void TileScheduler::forEachTile(
 
           Value found = e.ult(tile, e.add(tb, chunkTiles));
           Value more = e.ult(e.add(cb, e.i32(32)), G);
-          Value keepScanning =
-              e.andI(e.xorI(found, arith::ConstantIntOp::create(b, loc, 1, 1)),
-                     more);
+          Value keepScanning = e.andI(
+              e.xorI(found, arith::ConstantIntOp::create(b, loc, 1, 1)), more);
           // The owner is the first lane whose groups end past `tile`.
           Value owner = e.minu(
               e.countTrailingZeros(e.ballot(e.ult(tile, e.add(tb, tilesIncl)))),
@@ -130,17 +129,21 @@ void TileScheduler::forEachTile(
   };
 
   Value zero = e.i32(0);
+  // Both CTAs of a cluster walk the same cluster tiles.
+  Value clusterSize = e.i32(mggemmClusterSize(spec.tile));
+  Value clusterId = e.divu(e.blockId(), clusterSize);
+  Value clusters = e.divu(e.gridDim(), clusterSize);
   // Loop state: tile, scan position (3), ring position (2); the condition
   // adds the located group (4) for the body.
   scf::WhileOp::create(
       b, loc, SmallVector<Type>(10, i32),
-      ValueRange{e.blockId(), zero, zero, zero, zero, zero},
+      ValueRange{clusterId, zero, zero, zero, zero, zero},
       [&](OpBuilder &, Location, ValueRange state) {
         Lookup found = lookup(state[0], state[1], state[2], state[3]);
         scf::ConditionOp::create(
             b, loc, found.found,
-            ValueRange{state[0], found.chunkBase, found.tileBase,
-                       found.rowBase, state[4], state[5], found.tile.group,
+            ValueRange{state[0], found.chunkBase, found.tileBase, found.rowBase,
+                       state[4], state[5], found.tile.group,
                        found.tile.groupRowStart, found.tile.groupRows,
                        found.tile.groupTileStart});
       },
@@ -148,7 +151,7 @@ void TileScheduler::forEachTile(
         ScheduledTile tile = {args[0], args[6], args[7], args[8], args[9]};
         SmallVector<Value> ring = body(tile, args[4], args[5]);
         scf::YieldOp::create(b, loc,
-                             ValueRange{e.add(args[0], e.gridDim()), args[1],
+                             ValueRange{e.add(args[0], clusters), args[1],
                                         args[2], args[3], ring[0], ring[1]});
       });
 }

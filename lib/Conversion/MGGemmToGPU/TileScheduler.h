@@ -1,7 +1,9 @@
 //===- TileScheduler.h - persistent walk over the grouped tiles -*- C++ -*-===//
 //
 // Tiles are numbered group by group: group g owns a contiguous range of tile
-// indices, and CTA b processes tiles b, b + gridDim, b + 2 gridDim, ... Each
+// indices, and CTA b processes tiles b, b + gridDim, b + 2 gridDim, ... (with
+// clusters of C CTAs, tiles are cluster tiles of C m-tiles, and both CTAs of
+// cluster b / C walk b / C, b / C + gridDim / C, ...). Each
 // warp finds the group of its next tile by itself: it scans the device-side
 // `sizes` 32 groups at a time (one per lane, prefix sums by shuffles) and,
 // since its tiles only move forward, keeps its place between tiles. No host
@@ -39,8 +41,8 @@ public:
 
   /// Runs `body` for each tile of this CTA, carrying the stage ring position
   /// (stage, phase) from tile to tile; `body` returns the advanced pair.
-  void forEachTile(function_ref<SmallVector<Value>(
-                       const ScheduledTile &, Value stage, Value phase)>
+  void forEachTile(function_ref<SmallVector<Value>(const ScheduledTile &,
+                                                   Value stage, Value phase)>
                        body);
 
 private:

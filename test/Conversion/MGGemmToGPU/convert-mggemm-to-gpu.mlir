@@ -83,3 +83,32 @@ func.func @shared_kernel(%x: memref<?x64xbf16>, %w: memref<2x64x64xbf16>,
       {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
   return
 }
+
+// -----
+
+// A 2x1 cluster: the kernel carries its cluster shape, the grid is the SM
+// count rounded down to whole clusters, the forward B map's box is half of n
+// (each CTA loads half of B), and B arrives by multicast while each consumer
+// warp frees a stage in both CTAs.
+
+// CHECK-LABEL: func.func @cluster
+// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c1_i32, %c0_i32{{.*}}, %c128_i32{{.*}}, %c128_i32{{.*}}, %c64_i32
+// CHECK:         %[[SMS:.*]] = call @mggemmDeviceSMCount()
+// CHECK:         %[[PAIRS:.*]] = arith.divui %[[SMS]], %c2_i32
+// CHECK:         %[[GRID:.*]] = arith.muli %[[PAIRS]], %c2_i32
+// CHECK:         %[[GRIDX:.*]] = arith.index_cast %[[GRID]]
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_bf16_m128n256k64s4c2 blocks in (%[[GRIDX]],
+// CHECK:       gpu.func @mggemm_forward_bf16_m128n256k64s4c2
+// CHECK-SAME:      nvvm.cluster_dim = array<i32: 2, 1, 1>
+// CHECK-DAG:       nvvm.read.ptx.sreg.cluster.ctarank
+// CHECK-DAG:       nvvm.cluster.arrive {aligned}
+// CHECK-DAG:       nvvm.cluster.wait {aligned}
+// CHECK-DAG:       nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask
+// CHECK-DAG:       nvvm.mapa
+func.func @cluster(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
+                   %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x7168xbf16>, memref<8x4096x7168xbf16>, memref<8xi32>)
+      outs(%y : memref<?x4096xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>}
+  return
+}

@@ -216,5 +216,5 @@ func.func @tile_config_exceeds_shared_memory(%dy: tensor<?x64xbf16>, %x: tensor<
 
 // -----
 
-// expected-error @+1 {{cluster shape must be 1x1 (thread-block clusters are not implemented yet), but is 2x1}}
-#bad_cluster = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>
+// expected-error @+1 {{cluster shape must be 1x1 or 2x1 (two CTAs along m sharing the B operand), but is 1x2}}
+#bad_cluster = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_n = 2>

@@ -52,17 +52,18 @@ TileConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t m,
                        << k;
   if (stages < 2 || stages > 8)
     return emitError() << "stages must be between 2 and 8, but is " << stages;
-  if (clusterM != 1 || clusterN != 1)
-    return emitError() << "cluster shape must be 1x1 (thread-block clusters "
-                          "are not implemented yet), but is "
+  // Clusters pair CTAs along m that share B (multicast).
+  if ((clusterM != 1 && clusterM != 2) || clusterN != 1)
+    return emitError() << "cluster shape must be 1x1 or 2x1 (two CTAs along "
+                          "m sharing the B operand), but is "
                        << clusterM << "x" << clusterN;
   return success();
 }
 
 int64_t TileConfigAttr::getSharedMemoryBytes(int64_t elementBytes) const {
-  mggemmTileConfig tile = {static_cast<int32_t>(getM()),
-                           static_cast<int32_t>(getN()),
-                           static_cast<int32_t>(getK()),
-                           static_cast<int32_t>(getStages())};
+  mggemmTileConfig tile = {
+      static_cast<int32_t>(getM()), static_cast<int32_t>(getN()),
+      static_cast<int32_t>(getK()), static_cast<int32_t>(getStages()),
+      static_cast<int32_t>(getClusterM())};
   return mggemmSharedMemoryBytes(tile, elementBytes);
 }

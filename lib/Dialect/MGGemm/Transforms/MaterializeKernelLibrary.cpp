@@ -50,15 +50,16 @@ struct MGGemmMaterializeKernelLibraryPass
         OpBuilder body = OpBuilder::atBlockBegin(func.addEntryBlock());
         ValueRange args = func.getArguments();
         auto tile = TileConfigAttr::get(ctx, entry.tile.m, entry.tile.n,
-                                        entry.tile.k, entry.tile.stages, 1, 1);
+                                        entry.tile.k, entry.tile.stages,
+                                        mggemmClusterSize(entry.tile), 1);
         switch (entry.kind) {
         case MGGEMM_KIND_FORWARD:
-          GroupedMatmulOp::create(body, loc, args[0], args[1], args[2],
-                                  args[3], tile);
+          GroupedMatmulOp::create(body, loc, args[0], args[1], args[2], args[3],
+                                  tile);
           break;
         case MGGEMM_KIND_GRAD_INPUT:
-          GroupedMatmulGradInputOp::create(body, loc, args[0], args[1],
-                                           args[2], args[3], tile);
+          GroupedMatmulGradInputOp::create(body, loc, args[0], args[1], args[2],
+                                           args[3], tile);
           break;
         case MGGEMM_KIND_GRAD_WEIGHT:
           GroupedMatmulGradWeightOp::create(body, loc, args[0], args[1],

@@ -43,12 +43,14 @@ TileConfigAttr chooseFor(MLIRContext *context, GemmKind kind, Type lhsType,
     k = orUnknown(out.getDimSize(2));
     break;
   }
-  mggemmDtype dtype = lhs.getElementType().isF16() ? MGGEMM_DTYPE_F16
-                                                   : MGGEMM_DTYPE_BF16;
-  mggemmTileConfig tile =
-      mggemmSelectTileConfig(static_cast<mggemmKind>(kind), dtype, n, k);
+  mggemmDtype dtype =
+      lhs.getElementType().isF16() ? MGGEMM_DTYPE_F16 : MGGEMM_DTYPE_BF16;
+  // Rows per group are data (the sizes live on the device): unknown here.
+  mggemmTileConfig tile = mggemmSelectTileConfig(
+      static_cast<mggemmKind>(kind), dtype, n, k, /*rowsPerGroup=*/-1);
   return TileConfigAttr::get(context, tile.m, tile.n, tile.k, tile.stages,
-                             /*cluster_m=*/1, /*cluster_n=*/1);
+                             /*cluster_m=*/mggemmClusterSize(tile),
+                             /*cluster_n=*/1);
 }
 
 struct MGGemmSelectTileConfigPass
@@ -58,10 +60,9 @@ struct MGGemmSelectTileConfigPass
     getOperation()->walk([&](Operation *op) {
       if (auto single = dyn_cast<GroupedGemmOpInterface>(op)) {
         if (!single.getTileConfigAttr())
-          op->setAttr("tile_config",
-                      chooseFor(context, single.getGemmKind(),
-                                single.getLhs().getType(),
-                                single.getInit().getType()));
+          op->setAttr("tile_config", chooseFor(context, single.getGemmKind(),
+                                               single.getLhs().getType(),
+                                               single.getInit().getType()));
         return;
       }
       auto backward = dyn_cast<GroupedMatmulBackwardOp>(op);

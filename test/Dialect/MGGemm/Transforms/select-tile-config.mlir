@@ -1,11 +1,11 @@
 // RUN: mggemm-opt %s -mggemm-select-tile-config -split-input-file | FileCheck %s
 
-// The table in include/mggemm/Runtime/TileConfigs.h holds one kernel per
-// kind today, 128x256x64 with 4 stages; the DEFAULT capture below spells it.
-// When benchmarks give kinds or shapes their own rows, split it up.
+// The table in include/mggemm/Runtime/TileConfigs.h picks 128x256x64 tiles
+// with 4 stages on clusters of two CTAs for every kind when the rows per
+// group are unknown (they are data); the DEFAULT capture below spells it.
 
 // CHECK-LABEL: func.func @fills_missing_configs(
-// CHECK:         mggemm.grouped_matmul ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<[[DEFAULT:m = 128, n = 256, k = 64, stages = 4]]>} -> tensor<?x4096xbf16>
+// CHECK:         mggemm.grouped_matmul ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<[[DEFAULT:m = 128, n = 256, k = 64, stages = 4, cluster_m = 2]]>} -> tensor<?x4096xbf16>
 // CHECK:         mggemm.grouped_matmul_grad_input ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<[[DEFAULT]]>} -> tensor<?x7168xbf16>
 // CHECK:         mggemm.grouped_matmul_grad_weight ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<[[DEFAULT]]>} -> tensor<8x4096x7168xbf16>
 // CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<[[DEFAULT]]>, grad_weight_tile_config = #mggemm.tile_config<[[DEFAULT]]>}
@@ -38,8 +38,8 @@ func.func @fills_missing_configs(%x: tensor<?x7168xbf16>, %w: tensor<8x4096x7168
 // CHECK:         mggemm.grouped_matmul ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 64, n = 128, k = 64, stages = 6>}{{$}}
 // CHECK:         mggemm.grouped_matmul_grad_input ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 3>}{{$}}
 // CHECK:         mggemm.grouped_matmul_grad_weight ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 64, n = 64, k = 64, stages = 8>}{{$}}
-// CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>, grad_weight_tile_config = #mggemm.tile_config<m = 64, n = 256, k = 64, stages = 2>}{{$}}
-// CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<m = 64, n = 192, k = 64, stages = 5>, grad_weight_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}{{$}}
+// CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>, grad_weight_tile_config = #mggemm.tile_config<m = 64, n = 256, k = 64, stages = 2>}{{$}}
+// CHECK:         mggemm.grouped_matmul_backward ins({{.*}}) outs({{.*}}) {grad_input_tile_config = #mggemm.tile_config<m = 64, n = 192, k = 64, stages = 5>, grad_weight_tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>}{{$}}
 func.func @keeps_hand_set_configs(%x: memref<?x64xf16>, %w: memref<4x64x64xf16>,
                                   %sizes: memref<4xi32>, %y: memref<?x64xf16>,
                                   %dy: memref<?x64xf16>, %dx: memref<?x64xf16>,
@@ -71,7 +71,7 @@ func.func @keeps_hand_set_configs(%x: memref<?x64xf16>, %w: memref<4x64x64xf16>,
 
 // Fully dynamic shapes still get a configuration.
 // CHECK-LABEL: func.func @dynamic_shapes(
-// CHECK:         mggemm.grouped_matmul_grad_weight ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}{{$}}
+// CHECK:         mggemm.grouped_matmul_grad_weight ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>}{{$}}
 func.func @dynamic_shapes(%dy: memref<?x?xbf16>, %x: memref<?x?xbf16>,
                           %sizes: memref<?xi32>, %dw: memref<?x?x?xbf16>) {
   mggemm.grouped_matmul_grad_weight

@@ -29,7 +29,9 @@ def MGGemm_TileConfigAttr : AttrDef<MGGemm_Dialect, "TileConfig"> {
       producer warpgroup that issues the TMA loads.
     - `stages`: depth of the shared-memory ring between producer and
       consumers.
-    - `cluster_m`, `cluster_n`: thread-block cluster shape (1x1 today).
+    - `cluster_m`, `cluster_n`: thread-block cluster shape, 1x1 or 2x1: a
+      pair of CTAs computes two tiles adjacent along m and multicasts the
+      shared B operand into both.
 
     The `mggemm-select-tile-config` pass attaches one; a user may write it by
     hand:
