@@ -50,6 +50,30 @@ FailureOr<GroupedGemmKernelSpec> getKernelSpec(GroupedGemmOpInterface op) {
                 "operand is in "
              << memref.getMemorySpace();
   }
+  // N, K and G can be static zeros in valid IR; no TMA map describes an
+  // empty extent, so say so here rather than fail when the program runs.
+  auto dimOf = [](Value memref, int64_t index) {
+    return cast<MemRefType>(memref.getType()).getDimSize(index);
+  };
+  Value lhs = op.getLhs(), rhs = op.getRhs(), init = op.getInit();
+  int64_t n, k, g;
+  switch (op.getGemmKind()) {
+  case GemmKind::forward: // X [M, K], W [G, N, K], Y [M, N]
+    n = dimOf(init, 1), k = dimOf(lhs, 1), g = dimOf(rhs, 0);
+    break;
+  case GemmKind::grad_input: // dY [M, N], W [G, N, K], dX [M, K]
+    n = dimOf(lhs, 1), k = dimOf(init, 1), g = dimOf(rhs, 0);
+    break;
+  case GemmKind::grad_weight: // dY [M, N], X [M, K], dW [G, N, K]
+    n = dimOf(lhs, 1), k = dimOf(rhs, 1), g = dimOf(init, 0);
+    break;
+  }
+  for (auto [name, size] : {std::pair{"N", n}, {"K", k}, {"G", g}})
+    if (size == 0)
+      return op->emitOpError()
+             << "has " << name
+             << " = 0, which the kernels cannot run: N, K and G must be at "
+                "least 1 (M may be 0)";
   TileConfigAttr tile = op.getTileConfigAttr();
   if (!tile)
     return op->emitOpError("has no tile_config (run "

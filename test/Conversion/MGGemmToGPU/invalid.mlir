@@ -50,3 +50,26 @@ func.func @backward(%dy: memref<?x64xbf16>, %x: memref<?x64xbf16>, %w: memref<2x
       outs(%dx, %dw : memref<?x64xbf16>, memref<2x64x64xbf16>)
   return
 }
+
+// -----
+
+// Valid IR with an empty static extent: no TMA map can describe it.
+func.func @zero_groups(%x: memref<?x64xbf16>, %w: memref<0x64x64xbf16>,
+                       %sizes: memref<0xi32>, %y: memref<?x64xbf16>) {
+  // expected-error @+1 {{has G = 0, which the kernels cannot run: N, K and G must be at least 1 (M may be 0)}}
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x64xbf16>, memref<0x64x64xbf16>, memref<0xi32>)
+      outs(%y : memref<?x64xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  return
+}
+
+// -----
+
+func.func @zero_k(%dy: memref<?x64xbf16>, %x: memref<?x0xbf16>,
+                  %sizes: memref<2xi32>, %dw: memref<2x64x0xbf16>) {
+  // expected-error @+1 {{has K = 0, which the kernels cannot run: N, K and G must be at least 1 (M may be 0)}}
+  mggemm.grouped_matmul_grad_weight ins(%dy, %x, %sizes : memref<?x64xbf16>, memref<?x0xbf16>, memref<2xi32>)
+      outs(%dw : memref<2x64x0xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  return
+}
