@@ -239,25 +239,24 @@ static OutputCheck checkRows(const char *name, const void *out, int64_t cols,
   return c;
 }
 
-OutputCheck mggemm::run::checkForward(const Buffers &b, const Problem &p,
-                                      mggemmDtype dtype, double tol,
-                                      cudaStream_t s) {
+static OutputCheck checkForward(const Buffers &b, const Problem &p,
+                                mggemmDtype dtype, double tol, cudaStream_t s) {
   // Y_g[i, j] = sum_k X[off + i, k] * W[g, j, k]
   ReferenceProduct r = {b.x, p.K, 1, b.w, p.K, 1, nullptr, p.N, 0, p.N, p.K};
   return checkRows("y", b.y, p.N, p, dtype, r, p.K, p.N * p.K, tol, s);
 }
 
-OutputCheck mggemm::run::checkGradInput(const Buffers &b, const Problem &p,
-                                        mggemmDtype dtype, double tol,
-                                        cudaStream_t s) {
+static OutputCheck checkGradInput(const Buffers &b, const Problem &p,
+                                  mggemmDtype dtype, double tol,
+                                  cudaStream_t s) {
   // dX_g[i, j] = sum_n dY[off + i, n] * W[g, n, j]
   ReferenceProduct r = {b.dy, p.N, 1, b.w, 1, p.K, nullptr, p.K, 0, p.K, p.N};
   return checkRows("dx", b.dx, p.K, p, dtype, r, p.N, p.N * p.K, tol, s);
 }
 
-OutputCheck mggemm::run::checkGradWeight(const Buffers &b, const Problem &p,
-                                         mggemmDtype dtype, double tol,
-                                         cudaStream_t s) {
+static OutputCheck checkGradWeight(const Buffers &b, const Problem &p,
+                                   mggemmDtype dtype, double tol,
+                                   cudaStream_t s) {
   OutputCheck c;
   c.name = "dw";
   c.stats = {0, 0, 0, -1, 0, 0, -1};

@@ -64,14 +64,6 @@ struct OutputCheck {
   bool pass = false;
 };
 
-OutputCheck checkForward(const Buffers &b, const Problem &p, mggemmDtype dtype,
-                         double tolerance, cudaStream_t stream);
-OutputCheck checkGradInput(const Buffers &b, const Problem &p,
-                           mggemmDtype dtype, double tolerance,
-                           cudaStream_t stream);
-OutputCheck checkGradWeight(const Buffers &b, const Problem &p,
-                            mggemmDtype dtype, double tolerance,
-                            cudaStream_t stream);
 /// The checks of every output `v` writes.
 std::vector<OutputCheck> checkOutputs(Variant v, const Buffers &b,
                                       const Problem &p, mggemmDtype dtype,
