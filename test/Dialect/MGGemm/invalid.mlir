@@ -218,3 +218,8 @@ func.func @tile_config_exceeds_shared_memory(%dy: tensor<?x64xbf16>, %x: tensor<
 
 // expected-error @+1 {{cluster shape must be 1x1 or 2x1 (two CTAs along m sharing the B operand), but is 1x2}}
 #bad_cluster = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_n = 2>
+
+// -----
+
+// expected-error @+1 {{tile n must be 128 or 256 with a 2x1 cluster (each CTA loads half of B in 64-wide boxes), but is 192}}
+#bad_cluster_n = #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 4, cluster_m = 2>
