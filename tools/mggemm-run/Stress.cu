@@ -142,6 +142,7 @@ struct CaseResult {
   double relativeError = 0; // the largest over the outputs
   int64_t mismatches = 0, guards = 0;
   std::string line;
+  std::vector<OutputCheck> failedChecks; // printed with the line
 };
 
 CaseResult runCase(const StressCase &c, double tolerance, cudaStream_t stream) {
@@ -200,10 +201,9 @@ CaseResult runCase(const StressCase &c, double tolerance, cudaStream_t stream) {
              r.pass ? "PASS" : "FAIL", r.relativeError, r.mismatches, r.guards,
              failed.empty() ? "" : ", failed:", failed.c_str());
     r.line += tail;
-    if (!r.pass)
-      for (const OutputCheck &check : checks)
-        if (!check.pass)
-          printCheck(check);
+    for (const OutputCheck &check : checks)
+      if (!check.pass)
+        r.failedChecks.push_back(check);
   }
   freeBuffers(first);
   freeBuffers(second);
@@ -228,6 +228,8 @@ int mggemm::run::runStress(const Options &o) {
       results[i] = runCase(cases[i], o.tolerance, stream);
       std::lock_guard<std::mutex> lock(printMutex);
       printf("[thread %" PRId64 "] %s\n", thread, results[i].line.c_str());
+      for (const OutputCheck &check : results[i].failedChecks)
+        printCheck(check);
     }
     CUDA_CHECK(cudaStreamDestroy(stream));
   };
