@@ -22,7 +22,10 @@ def MGGemmSelectTileConfig : Pass<"mggemm-select-tile-config"> {
   let description = [{
     Gives every grouped GEMM op that has no `tile_config` the configuration
     that the selection table holds for its kind, element type and (where
-    static) N and K. The table is filled from benchmark sweeps on the H100;
+    static) N and K. The rows per group are data, so the pass picks the
+    clustered kernel that the table uses for large groups; the runtime,
+    which knows M / G, may pick the unclustered one for small groups. The
+    table is filled from benchmark sweeps on the H100 (bench/tune_tiles.py);
     configurations set by hand are kept.
   }];
 }
