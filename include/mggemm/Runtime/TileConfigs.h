@@ -4,8 +4,9 @@
  * and which one a product of a given kind and shape should use. The
  * `mggemm-select-tile-config` pass and the runtime both call
  * mggemmSelectTileConfig(), so a program compiled from IR and a call through
- * the runtime pick the same kernel. Benchmarks on the H100 fill the table
- * (bench/results/ says which sweep chose each row).
+ * the runtime pick from the same table (the runtime also knows the rows per
+ * group, the pass does not). Benchmarks on the H100 fill the table
+ * (bench/results/notes.md and bench/tune_tiles.py).
  *===----------------------------------------------------------------------===*/
 
 #ifndef MGGEMM_RUNTIME_TILECONFIGS_H
