@@ -172,12 +172,12 @@ mggemmStatus mggemm::runtime::encodeTensorMap(const CudaDriver &driver,
 static mggemmStatus encodePublic(void *tensorMap, mggemmKind kind,
                                  int32_t operand, mggemmDtype dtype,
                                  int32_t tileM, int32_t tileN, int32_t tileK,
-                                 const void *base, int64_t M, int64_t N,
-                                 int64_t K, int64_t G) {
+                                 int32_t tileCluster, const void *base,
+                                 int64_t M, int64_t N, int64_t K, int64_t G) {
   if (!tensorMap)
     return fail(MGGEMM_ERROR_INVALID_VALUE, "tensorMap is null");
   // The stage count does not change the map; any positive value will do.
-  mggemmTileConfig tile = {tileM, tileN, tileK, 1, 1};
+  mggemmTileConfig tile = {tileM, tileN, tileK, 1, tileCluster};
   TensorMapLayout layout;
   if (mggemmStatus status = describeTensorMap(kind, operand, dtype, tile, base,
                                               M, N, K, G, layout))
@@ -201,9 +201,10 @@ extern "C" mggemmStatus mggemmEncodeTensorMap(void *tensorMap, mggemmKind kind,
                                               int32_t operand,
                                               mggemmDtype dtype, int32_t tileM,
                                               int32_t tileN, int32_t tileK,
+                                              int32_t tileCluster,
                                               const void *base, int64_t M,
                                               int64_t N, int64_t K, int64_t G) {
   return addContext(encodePublic(tensorMap, kind, operand, dtype, tileM, tileN,
-                                 tileK, base, M, N, K, G),
+                                 tileK, tileCluster, base, M, N, K, G),
                     "mggemmEncodeTensorMap");
 }

@@ -144,7 +144,7 @@ _PROTOTYPES: Mapping[str, Tuple[object, List[object]]] = {
     "mggemmDeviceSMCount": (_c_i32, []),
     "mggemmEncodeTensorMap": (
         _c_int,
-        [_c_ptr, _c_int, _c_i32, _c_int, _c_i32, _c_i32, _c_i32, _c_ptr, *_DIMS],
+        [_c_ptr, _c_int, _c_i32, _c_int, _c_i32, _c_i32, _c_i32, _c_i32, _c_ptr, *_DIMS],
     ),
 }
 

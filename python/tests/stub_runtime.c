@@ -86,10 +86,10 @@ int32_t mggemmDeviceSMCount(void) {
 
 int mggemmEncodeTensorMap(void *map, int kind, int32_t operand, int dtype,
                           int32_t tileM, int32_t tileN, int32_t tileK,
-                          const void *base, int64_t M, int64_t N, int64_t K,
-                          int64_t G) {
+                          int32_t tileCluster, const void *base, int64_t M,
+                          int64_t N, int64_t K, int64_t G) {
   (void)map, (void)kind, (void)operand, (void)dtype, (void)tileM, (void)tileN;
-  (void)tileK, (void)base, (void)M, (void)N, (void)K, (void)G;
+  (void)tileK, (void)tileCluster, (void)base, (void)M, (void)N, (void)K, (void)G;
   return 2;
 }
 

@@ -407,13 +407,13 @@ void testTensorMapErrors() {
 void testEncodeTensorMapArgumentChecks() {
   alignas(64) unsigned char map[MGGEMM_TENSOR_MAP_BYTES];
   EXPECT_INVALID(mggemmEncodeTensorMap(nullptr, MGGEMM_KIND_FORWARD, 0, kBf16,
-                                       128, 256, 64, kBuffer, M, N, K, G),
+                                       128, 256, 64, 1, kBuffer, M, N, K, G),
                  "mggemmEncodeTensorMap: tensorMap is null");
   EXPECT_INVALID(mggemmEncodeTensorMap(map, MGGEMM_KIND_FORWARD, 1, kBf16, 128,
-                                       256, 64, kMisaligned, M, N, K, G),
+                                       256, 64, 1, kMisaligned, M, N, K, G),
                  "mggemmEncodeTensorMap: tensor map of W", "16-byte");
   EXPECT_INVALID(mggemmEncodeTensorMap(map, MGGEMM_KIND_GRAD_WEIGHT, 0, kBf16,
-                                       128, 256, 64, kBuffer, -5, N, K, G),
+                                       128, 256, 64, 1, kBuffer, -5, N, K, G),
                  "tensor map of dY", "{N, M} = {2048, -5}");
 }
 
@@ -601,7 +601,7 @@ void withoutDriver() {
   CHECK(strstr(mggemmGetLastError(), "mggemmDeviceSMCount: no CUDA driver"));
   alignas(64) unsigned char map[MGGEMM_TENSOR_MAP_BYTES];
   EXPECT_STATUS(mggemmEncodeTensorMap(map, MGGEMM_KIND_FORWARD, 0, kBf16, 128,
-                                      256, 64, kBuffer, M, N, K, G),
+                                      256, 64, 1, kBuffer, M, N, K, G),
                 MGGEMM_ERROR_NO_DEVICE,
                 "mggemmEncodeTensorMap: no CUDA driver");
   // The outcome is remembered: the second call says the same.

@@ -76,12 +76,13 @@ mggemmStatus mggemmSetTileConfig(mggemmKind kind, const mggemmTileConfig *tile);
 int32_t mggemmDeviceSMCount(void);
 
 /* Fills the 128-byte tensor map of operand `operand` (0 = A, 1 = B) of a
- * kernel, per KernelABI.h. Used by the runtime itself and by host code that
+ * kernel with tile (tileM, tileN, tileK) on clusters of `tileCluster` CTAs
+ * (1 or 2), per KernelABI.h. Used by the runtime itself and by host code that
  * convert-mggemm-to-gpu emits. */
 mggemmStatus mggemmEncodeTensorMap(void *tensorMap, mggemmKind kind,
                                    int32_t operand, mggemmDtype dtype,
                                    int32_t tileM, int32_t tileN, int32_t tileK,
-                                   const void *base, int64_t M, int64_t N,
+                                   int32_t tileCluster, const void *base, int64_t M, int64_t N,
                                    int64_t K, int64_t G);
 
 #ifdef __cplusplus

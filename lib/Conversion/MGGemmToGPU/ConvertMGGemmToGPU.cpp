@@ -131,15 +131,15 @@ Value LaunchBuilder::tensorMap(int operand, Value base, ValueRange dims64) {
   Value one = arith::ConstantIntOp::create(b, loc, 1, 64);
   Value storage = LLVM::AllocaOp::create(
       b, loc, LLVM::LLVMPointerType::get(ctx), mapType, one, /*alignment=*/64);
-  // The maps describe what one CTA loads: in a cluster, each CTA brings in
-  // 1/cluster of the forward kernel's B box (KernelABI.h); the public
-  // encoder takes that as the tile's n.
-  int32_t boxN = spec.tile.n;
-  if (operand == 1 && spec.kind == MGGEMM_KIND_FORWARD)
-    boxN /= mggemmClusterSize(spec.tile);
-  SmallVector<Value> args = {
-      storage,          i32(spec.kind), i32(operand),     i32(spec.dtype),
-      i32(spec.tile.m), i32(boxN),      i32(spec.tile.k), base};
+  SmallVector<Value> args = {storage,
+                             i32(spec.kind),
+                             i32(operand),
+                             i32(spec.dtype),
+                             i32(spec.tile.m),
+                             i32(spec.tile.n),
+                             i32(spec.tile.k),
+                             i32(mggemmClusterSize(spec.tile)),
+                             base};
   args.append(dims64.begin(), dims64.end());
   Value status = func::CallOp::create(b, loc, kEncodeTensorMap,
                                       b.getI32Type(), args)
@@ -207,8 +207,8 @@ void declareRuntimeFunctions(ModuleOp module) {
     func.setPrivate();
   };
   declare(kEncodeTensorMap,
-          b.getFunctionType({ptr, i32, i32, i32, i32, i32, i32, ptr, i64, i64,
-                             i64, i64},
+          b.getFunctionType({ptr, i32, i32, i32, i32, i32, i32, i32, ptr, i64,
+                             i64, i64, i64},
                             {i32}));
   declare(kDeviceSMCount, b.getFunctionType({}, {i32}));
 }

@@ -86,13 +86,13 @@ func.func @shared_kernel(%x: memref<?x64xbf16>, %w: memref<2x64x64xbf16>,
 
 // -----
 
-// A 2x1 cluster: the kernel carries its cluster shape, the grid is the SM
-// count rounded down to whole clusters, the forward B map's box is half of n
-// (each CTA loads half of B), and B arrives by multicast while each consumer
-// warp frees a stage in both CTAs.
+// A 2x1 cluster: the kernel carries its cluster shape, the maps are encoded
+// for it (the forward B box is then half of n: each CTA loads half of B), the
+// grid is the SM count rounded down to whole clusters, and B arrives by
+// multicast while each consumer warp frees a stage in both CTAs.
 
 // CHECK-LABEL: func.func @cluster
-// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c1_i32, %c0_i32{{.*}}, %c128_i32{{.*}}, %c128_i32{{.*}}, %c64_i32
+// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c1_i32, %c0_i32{{.*}}, %c128_i32{{.*}}, %c256_i32{{.*}}, %c64_i32{{.*}}, %c2_i32
 // CHECK:         %[[SMS:.*]] = call @mggemmDeviceSMCount()
 // CHECK:         %[[PAIRS:.*]] = arith.divui %[[SMS]], %c2_i32
 // CHECK:         %[[GRID:.*]] = arith.muli %[[PAIRS]], %c2_i32
