@@ -29,6 +29,21 @@ constexpr const char *kKernelModuleName = "mggemm_kernels";
 constexpr const char *kEncodeTensorMap = "mggemmEncodeTensorMap";
 constexpr const char *kDeviceSMCount = "mggemmDeviceSMCount";
 
+/// Where N, K and G of `op` live: named (operand, dimension) pairs.
+SmallVector<std::pair<StringRef, std::pair<Value, int64_t>>, 3>
+problemDims(GroupedGemmOpInterface op) {
+  Value lhs = op.getLhs(), rhs = op.getRhs(), out = op.getInit();
+  switch (op.getGemmKind()) {
+  case GemmKind::forward: // X [M, K], W [G, N, K], Y [M, N]
+    return {{"N", {out, 1}}, {"K", {lhs, 1}}, {"G", {rhs, 0}}};
+  case GemmKind::grad_input: // dY [M, N], W [G, N, K], dX [M, K]
+    return {{"N", {lhs, 1}}, {"K", {out, 1}}, {"G", {rhs, 0}}};
+  case GemmKind::grad_weight: // dY [M, N], X [M, K], dW [G, N, K]
+    return {{"N", {lhs, 1}}, {"K", {rhs, 1}}, {"G", {out, 0}}};
+  }
+  llvm_unreachable("unknown GemmKind");
+}
+
 /// The kernel spec of a memref-form op, or a diagnostic saying why it cannot
 /// be lowered.
 FailureOr<GroupedGemmKernelSpec> getKernelSpec(GroupedGemmOpInterface op) {
@@ -52,24 +67,8 @@ FailureOr<GroupedGemmKernelSpec> getKernelSpec(GroupedGemmOpInterface op) {
   }
   // N, K and G can be static zeros in valid IR; no TMA map describes an
   // empty extent, so say so here rather than fail when the program runs.
-  auto dimOf = [](Value memref, int64_t index) {
-    return cast<MemRefType>(memref.getType()).getDimSize(index);
-  };
-  Value lhs = op.getLhs(), rhs = op.getRhs(), init = op.getInit();
-  int64_t n, k, g;
-  switch (op.getGemmKind()) {
-  case GemmKind::forward: // X [M, K], W [G, N, K], Y [M, N]
-    n = dimOf(init, 1), k = dimOf(lhs, 1), g = dimOf(rhs, 0);
-    break;
-  case GemmKind::grad_input: // dY [M, N], W [G, N, K], dX [M, K]
-    n = dimOf(lhs, 1), k = dimOf(init, 1), g = dimOf(rhs, 0);
-    break;
-  case GemmKind::grad_weight: // dY [M, N], X [M, K], dW [G, N, K]
-    n = dimOf(lhs, 1), k = dimOf(rhs, 1), g = dimOf(init, 0);
-    break;
-  }
-  for (auto [name, size] : {std::pair{"N", n}, {"K", k}, {"G", g}})
-    if (size == 0)
+  for (auto [name, where] : problemDims(op))
+    if (cast<MemRefType>(where.first.getType()).getDimSize(where.second) == 0)
       return op->emitOpError()
              << "has " << name
              << " = 0, which the kernels cannot run: N, K and G must be at "
@@ -151,18 +150,10 @@ Value LaunchBuilder::tensorMap(int operand, Value base, ValueRange dims64) {
 void LaunchBuilder::build(gpu::GPUFuncOp kernel) {
   Value lhs = op.getLhs(), rhs = op.getRhs(), out = op.getInit();
   // M, N, K, G of the op, read from the operands that carry them.
-  Value M = dim(lhs, 0), N, K, G;
-  switch (spec.kind) {
-  case MGGEMM_KIND_FORWARD: // X [M, K], W [G, N, K], Y [M, N]
-    K = dim(lhs, 1), N = dim(out, 1), G = dim(rhs, 0);
-    break;
-  case MGGEMM_KIND_GRAD_INPUT: // dY [M, N], W [G, N, K], dX [M, K]
-    N = dim(lhs, 1), K = dim(out, 1), G = dim(rhs, 0);
-    break;
-  case MGGEMM_KIND_GRAD_WEIGHT: // dY [M, N], X [M, K], dW [G, N, K]
-    N = dim(lhs, 1), K = dim(rhs, 1), G = dim(out, 0);
-    break;
-  }
+  SmallVector<Value, 3> nkg;
+  for (auto [name, where] : problemDims(op))
+    nkg.push_back(dim(where.first, where.second));
+  Value M = dim(lhs, 0), N = nkg[0], K = nkg[1], G = nkg[2];
   SmallVector<Value> dims64 = {toInt(M, 64), toInt(N, 64), toInt(K, 64),
                                toInt(G, 64)};
   Value mapA = tensorMap(0, pointer(lhs, 0), dims64);
