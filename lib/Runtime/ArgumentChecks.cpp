@@ -11,8 +11,10 @@ using namespace mggemm::runtime;
 namespace {
 constexpr int64_t kMaxDimension = INT32_MAX;
 
+/// `elementBytes`: the value is a row length of elements that wide, which
+/// must fill multiples of 16 bytes (0: no such constraint).
 mggemmStatus checkDimension(const char *name, int64_t value, int64_t minimum,
-                            bool multipleOf8,
+                            int64_t elementBytes,
                             int64_t maximum = kMaxDimension) {
   if (value < minimum) {
     if (minimum == 0)
@@ -27,13 +29,14 @@ mggemmStatus checkDimension(const char *name, int64_t value, int64_t minimum,
                 "%s = %" PRId64 " is too large: the kernels take at most "
                 "%" PRId64,
                 name, value, maximum);
-  // A row of N or K 16-bit elements is the stride of a TMA tensor map, and
-  // TMA strides must be multiples of 16 bytes.
-  if (multipleOf8 && value % 8 != 0)
+  // A row of N or K elements is the stride of a TMA tensor map, and TMA
+  // strides must be multiples of 16 bytes.
+  if (elementBytes && value % (16 / elementBytes) != 0)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
-                "%s = %" PRId64 " is not a multiple of 8 (TMA needs rows of "
-                "16-bit elements to be multiples of 16 bytes)",
-                name, value);
+                "%s = %" PRId64 " is not a multiple of %" PRId64
+                " (TMA needs rows of %d-bit elements to be multiples of 16 "
+                "bytes)",
+                name, value, 16 / elementBytes, (int)(8 * elementBytes));
   return MGGEMM_SUCCESS;
 }
 
@@ -55,21 +58,33 @@ bool TensorShape::isEmpty() const {
 }
 
 mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
-                                           int64_t N, int64_t K, int64_t G) {
-  if (dtype != MGGEMM_DTYPE_BF16 && dtype != MGGEMM_DTYPE_F16)
+                                           int64_t N, int64_t K, int64_t G,
+                                           bool scaled) {
+  if (dtype != MGGEMM_DTYPE_BF16 && dtype != MGGEMM_DTYPE_F16 &&
+      dtype != MGGEMM_DTYPE_E4M3)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
-                "dtype %d is not a supported mggemmDtype (MGGEMM_DTYPE_BF16 "
-                "= 0, MGGEMM_DTYPE_F16 = 1)",
+                "dtype %d is not a mggemmDtype (MGGEMM_DTYPE_BF16 = 0, "
+                "MGGEMM_DTYPE_F16 = 1, MGGEMM_DTYPE_E4M3 = 2)",
                 (int)dtype);
+  if ((bool)mggemmDtypeIsScaled(dtype) != scaled)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                scaled ? "dtype %s has no scales: call the unscaled entry "
+                         "point (mggemmForward)"
+                       : "dtype %s needs row scales: call "
+                         "mggemmScaledForward",
+                mggemmDtypeName(dtype));
   // Group sizes and their prefix sums are capped at MGGEMM_MAX_ROWS on the
   // device, so a larger M could be cut silently.
-  if (mggemmStatus status = checkDimension("M", M, 0, false, MGGEMM_MAX_ROWS))
+  if (mggemmStatus status = checkDimension("M", M, 0, 0, MGGEMM_MAX_ROWS))
     return status;
-  if (mggemmStatus status = checkDimension("N", N, 1, true))
+  // N-long rows are 16-bit (dY, Y and dW for every dtype); K-long rows hold
+  // the dtype (X and W).
+  if (mggemmStatus status = checkDimension("N", N, 1, 2))
     return status;
-  if (mggemmStatus status = checkDimension("K", K, 1, true))
+  if (mggemmStatus status =
+          checkDimension("K", K, 1, mggemmElementBytes(dtype)))
     return status;
-  return checkDimension("G", G, 1, false);
+  return checkDimension("G", G, 1, 0);
 }
 
 mggemmStatus mggemm::runtime::checkTensor(const void *pointer, const char *name,
@@ -92,6 +107,19 @@ mggemmStatus mggemm::runtime::checkTensor(const void *pointer, const char *name,
                 "kernels' vector stores need 16-byte aligned tensors)",
                 name, pointer, name, dims);
   }
+  return MGGEMM_SUCCESS;
+}
+
+mggemmStatus mggemm::runtime::checkScales(const float *scales, const char *name,
+                                          const char *dims, int64_t count) {
+  if (!scales && count > 0)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "%s is null, but it must hold %s = %" PRId64 " f32 scales",
+                name, dims, count);
+  if ((uintptr_t)scales % 4 != 0)
+    return fail(MGGEMM_ERROR_INVALID_VALUE,
+                "%s = %p is not 4-byte aligned (it is f32%s)", name,
+                (const void *)scales, dims);
   return MGGEMM_SUCCESS;
 }
 

@@ -13,10 +13,11 @@
 
 namespace mggemm::runtime {
 
-/// dtype is a mggemmDtype; M >= 0; N, K > 0 and multiples of 8; G >= 1; all
-/// below 2^31 (the kernels take int32 dimensions).
+/// dtype is a mggemmDtype, scaled (e4m3) exactly when the entry point takes
+/// scales; M >= 0; N, K > 0, N a multiple of 8 and K of 16 bytes of the
+/// dtype; G >= 1; all below 2^31 (the kernels take int32 dimensions).
 mggemmStatus checkProblem(mggemmDtype dtype, int64_t M, int64_t N, int64_t K,
-                          int64_t G);
+                          int64_t G, bool scaled = false);
 
 /// The dimensions of a tensor argument, for checks and messages.
 struct TensorShape {
@@ -30,6 +31,11 @@ struct TensorShape {
 /// tensor is empty.
 mggemmStatus checkTensor(const void *pointer, const char *name,
                          const TensorShape &shape);
+
+/// Row scales: f32[count] (`dims` names the shape), non-null unless count
+/// is 0, 4-byte aligned.
+mggemmStatus checkScales(const float *scales, const char *name,
+                         const char *dims, int64_t count);
 
 /// `sizes`: int32[G], so non-null (G >= 1) and 4-byte aligned.
 mggemmStatus checkSizes(const int32_t *sizes, int64_t G);

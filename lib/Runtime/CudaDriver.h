@@ -66,6 +66,7 @@ enum : int {
 // CUtensorMapDataType, CUtensorMapInterleave, CUtensorMapSwizzle,
 // CUtensorMapL2promotion, CUtensorMapFloatOOBfill.
 enum : int {
+  TENSOR_MAP_DATA_TYPE_UINT8 = 0,
   TENSOR_MAP_DATA_TYPE_FLOAT16 = 6,
   TENSOR_MAP_DATA_TYPE_BFLOAT16 = 9,
   TENSOR_MAP_INTERLEAVE_NONE = 0,

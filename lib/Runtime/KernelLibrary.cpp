@@ -27,8 +27,8 @@ struct ContextState {
   DeviceInfo device;
   bool deviceKnown;
   cu::Module module;
-  // Kernels already looked up and checked, by library entry and dtype.
-  cu::Function kernels[MGGEMM_LIBRARY_SIZE][MGGEMM_LIBRARY_NUM_DTYPES];
+  // Kernels already looked up and checked, by library entry.
+  cu::Function kernels[MGGEMM_LIBRARY_SIZE];
 };
 
 pthread_mutex_t stateMutex = PTHREAD_MUTEX_INITIALIZER;
@@ -70,21 +70,15 @@ mggemmStatus ensureDevice(const CudaDriver &driver,
   return MGGEMM_SUCCESS;
 }
 
-int findEntry(mggemmKind kind, mggemmTileConfig tile) {
+int findEntry(mggemmKind kind, mggemmDtype dtype, mggemmTileConfig tile) {
   for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i) {
     const mggemmLibraryEntry &e = mggemmLibraryEntries[i];
-    if (e.kind == kind && e.tile.m == tile.m && e.tile.n == tile.n &&
-        e.tile.k == tile.k && e.tile.stages == tile.stages &&
+    if (e.kind == kind && e.dtype == dtype && e.tile.m == tile.m &&
+        e.tile.n == tile.n && e.tile.k == tile.k &&
+        e.tile.stages == tile.stages &&
         mggemmClusterSize(e.tile) == mggemmClusterSize(tile))
       return (int)i;
   }
-  return -1;
-}
-
-int findDtype(mggemmDtype dtype) {
-  for (size_t i = 0; i < MGGEMM_LIBRARY_NUM_DTYPES; ++i)
-    if (mggemmLibraryDtypes[i] == dtype)
-      return (int)i;
   return -1;
 }
 
@@ -93,7 +87,7 @@ int findDtype(mggemmDtype dtype) {
 /// read garbage (a tensor map passed as a pointer, say) and fault or compute
 /// wrong results with no hint why.
 mggemmStatus checkParameters(const CudaDriver &driver, cu::Function function,
-                             const char *name) {
+                             const char *name, int numParams) {
   if (!driver.funcGetParamInfo)
     return MGGEMM_SUCCESS; // Driver older than CUDA 12.4: cannot check.
   // Sizes, not offsets: the driver reports offsets within its own parameter
@@ -102,7 +96,7 @@ mggemmStatus checkParameters(const CudaDriver &driver, cu::Function function,
   static const struct {
     size_t size;
     const char *what;
-  } expected[MGGEMM_NUM_KERNEL_PARAMS] = {
+  } expected[MGGEMM_MAX_KERNEL_PARAMS] = {
       {MGGEMM_TENSOR_MAP_BYTES, "tensor map of A (CUtensorMap by value)"},
       {MGGEMM_TENSOR_MAP_BYTES, "tensor map of B (CUtensorMap by value)"},
       {8, "output pointer"},
@@ -111,21 +105,23 @@ mggemmStatus checkParameters(const CudaDriver &driver, cu::Function function,
       {4, "N (int32)"},
       {4, "K (int32)"},
       {4, "G (int32)"},
+      {8, "scale pointer of A"},
+      {8, "scale pointer of B"},
   };
-  for (size_t i = 0; i < MGGEMM_NUM_KERNEL_PARAMS; ++i) {
+  for (int i = 0; i < numParams; ++i) {
     size_t offset = 0, size = 0;
     cu::Result result = driver.funcGetParamInfo(function, i, &offset, &size);
     if (result != cu::SUCCESS) {
       if (i == 0)
         return MGGEMM_SUCCESS; // The driver cannot tell: nothing to check.
       return fail(MGGEMM_ERROR_UNSUPPORTED,
-                  "kernel '%s' does not match KernelABI.h: it has %zu "
+                  "kernel '%s' does not match KernelABI.h: it has %d "
                   "parameters, expected %d",
-                  name, i, MGGEMM_NUM_KERNEL_PARAMS);
+                  name, i, numParams);
     }
     if (size != expected[i].size)
       return fail(MGGEMM_ERROR_UNSUPPORTED,
-                  "kernel '%s' does not match KernelABI.h: parameter %zu is "
+                  "kernel '%s' does not match KernelABI.h: parameter %d is "
                   "%zu bytes, expected the %s: %zu bytes",
                   name, i, size, expected[i].what, expected[i].size);
   }
@@ -133,7 +129,7 @@ mggemmStatus checkParameters(const CudaDriver &driver, cu::Function function,
 }
 
 mggemmStatus prepareKernel(const CudaDriver &driver, const DeviceInfo &device,
-                           cu::Module module, const char *name,
+                           cu::Module module, const char *name, int numParams,
                            unsigned threads, unsigned sharedMemoryBytes,
                            cu::Function &out) {
   cu::Function function = nullptr;
@@ -145,7 +141,7 @@ mggemmStatus prepareKernel(const CudaDriver &driver, const DeviceInfo &device,
                 mggemm_kernel_library_size, name);
   if (result != cu::SUCCESS)
     return cudaFailure(driver, result, "cuModuleGetFunction(\"%s\")", name);
-  if (mggemmStatus status = checkParameters(driver, function, name))
+  if (mggemmStatus status = checkParameters(driver, function, name, numParams))
     return status;
 
   int maxThreads = 0, staticShared = 0;
@@ -205,8 +201,9 @@ mggemmStatus mggemm::runtime::getDeviceInfo(const CudaDriver &driver,
   return MGGEMM_SUCCESS;
 }
 
-bool mggemm::runtime::libraryHasKernel(mggemmKind kind, mggemmTileConfig tile) {
-  return findEntry(kind, tile) >= 0;
+bool mggemm::runtime::libraryHasKernel(mggemmKind kind, mggemmDtype dtype,
+                                       mggemmTileConfig tile) {
+  return findEntry(kind, dtype, tile) >= 0;
 }
 
 mggemmStatus mggemm::runtime::getKernel(const CudaDriver &driver,
@@ -217,9 +214,8 @@ mggemmStatus mggemm::runtime::getKernel(const CudaDriver &driver,
   int n = mggemmKernelName(out.name, sizeof(out.name), kind, dtype, tile);
   if (n < 0 || (size_t)n >= sizeof(out.name))
     return fail(MGGEMM_ERROR_UNSUPPORTED, "kernel name too long");
-  int entry = findEntry(kind, tile);
-  int dtypeIndex = findDtype(dtype);
-  if (entry < 0 || dtypeIndex < 0)
+  int entry = findEntry(kind, dtype, tile);
+  if (entry < 0)
     return fail(MGGEMM_ERROR_UNSUPPORTED,
                 "kernel '%s' is not in the library (TileConfigs.h)", out.name);
   if (kernelLibraryIsEmpty())
@@ -228,7 +224,6 @@ mggemmStatus mggemm::runtime::getKernel(const CudaDriver &driver,
                 "the mggemm-kernel-library target, so it holds no kernels "
                 "(needed '%s')",
                 out.name);
-  // Shared memory holds 16-bit A and B tiles (KernelABI.h).
   int64_t sharedMemoryBytes =
       mggemmSharedMemoryBytes(tile, mggemmElementBytes(dtype));
   out.threadsPerCta = (unsigned)mggemmThreadsPerCta(tile);
@@ -262,11 +257,12 @@ mggemmStatus mggemm::runtime::getKernel(const CudaDriver &driver,
                          device.name);
     }
   }
-  cu::Function &function = state.kernels[entry][dtypeIndex];
+  cu::Function &function = state.kernels[entry];
   if (!function) {
     if (mggemmStatus status =
             prepareKernel(driver, device, state.module, out.name,
-                          out.threadsPerCta, out.sharedMemoryBytes, function))
+                          mggemmNumKernelParams(dtype), out.threadsPerCta,
+                          out.sharedMemoryBytes, function))
       return status;
   }
   out.function = function;

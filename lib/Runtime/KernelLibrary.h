@@ -20,8 +20,9 @@ struct LaunchableKernel {
 /// True when the runtime was built without the kernel library.
 bool kernelLibraryIsEmpty();
 
-/// Whether TileConfigs.h lists a kernel of `kind` with `tile`.
-bool libraryHasKernel(mggemmKind kind, mggemmTileConfig tile);
+/// Whether TileConfigs.h lists a kernel of `kind` on `dtype` with `tile`.
+bool libraryHasKernel(mggemmKind kind, mggemmDtype dtype,
+                      mggemmTileConfig tile);
 
 /// The device of `context`, queried once per context.
 mggemmStatus getDeviceInfo(const CudaDriver &driver,

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cinttypes>
 #include <cstdlib>
+#include <initializer_list>
 
 using namespace mggemm::runtime;
 
@@ -26,12 +27,15 @@ namespace {
 
 std::atomic<bool> checkedMode{false};
 
-/// One kernel launch: the product `kind` of operands A and B into `out`.
+/// One kernel launch: the product `kind` of operands A and B into `out`,
+/// with the row scales of A and B for scaled dtypes.
 struct Product {
   mggemmKind kind;
   const void *a;
   const void *b;
   void *out;
+  const float *scaleA = nullptr;
+  const float *scaleB = nullptr;
 };
 
 struct Problem {
@@ -88,14 +92,16 @@ mggemmStatus validateSizes(const CudaDriver &driver, const Problem &p) {
   return status;
 }
 
-/// mggemmSetTileConfig's choices, per kind.
+/// mggemmSetTileConfig's choices, per kind (for the dtypes that have the
+/// kernel).
 pthread_mutex_t tileOverrideMutex = PTHREAD_MUTEX_INITIALIZER;
 bool tileOverridden[3] = {false, false, false};
 mggemmTileConfig tileOverride[3];
 
 mggemmTileConfig selectTile(mggemmKind kind, const Problem &p) {
   MutexLock lock(tileOverrideMutex);
-  if (tileOverridden[kind])
+  if (tileOverridden[kind] &&
+      libraryHasKernel(kind, p.dtype, tileOverride[kind]))
     return tileOverride[kind];
   return mggemmSelectTileConfig(kind, p.dtype, p.N, p.K,
                                 p.G > 0 ? p.M / p.G : -1);
@@ -133,14 +139,17 @@ mggemmStatus launchProduct(const CudaDriver &driver,
     return status;
 
   // KernelABI.h: A's map, B's map, output, sizes, then M, N, K, G as int32
-  // (checkProblem has made sure they fit). cuLaunchKernel copies each
-  // parameter's bytes, as many as the kernel declares, from these addresses.
+  // (checkProblem has made sure they fit), then a scaled kernel's scales.
+  // cuLaunchKernel copies each parameter's bytes, as many as the kernel
+  // declares, from these addresses.
   cu::DevicePtr out = (cu::DevicePtr)(uintptr_t)prod.out;
   cu::DevicePtr sizes = (cu::DevicePtr)(uintptr_t)p.sizes;
+  cu::DevicePtr scaleA = (cu::DevicePtr)(uintptr_t)prod.scaleA;
+  cu::DevicePtr scaleB = (cu::DevicePtr)(uintptr_t)prod.scaleB;
   int32_t m = (int32_t)p.M, n = (int32_t)p.N, k = (int32_t)p.K,
           g = (int32_t)p.G;
-  void *params[MGGEMM_NUM_KERNEL_PARAMS] = {&mapA, &mapB, &out, &sizes,
-                                            &m,    &n,    &k,   &g};
+  void *params[MGGEMM_MAX_KERNEL_PARAMS] = {
+      &mapA, &mapB, &out, &sizes, &m, &n, &k, &g, &scaleA, &scaleB};
   cu::Result result = driver.launchKernel(
       kernel.function, kernel.gridSize, 1, 1, kernel.threadsPerCta, 1, 1,
       kernel.sharedMemoryBytes, p.stream, params, nullptr);
@@ -210,6 +219,28 @@ mggemmStatus forward(const void *x, const void *w, const int32_t *sizes,
   if (mggemmStatus s = checkTensor(y, "y", shapeMK("[M, N]", M, N)))
     return s;
   Product product = {MGGEMM_KIND_FORWARD, x, w, y};
+  return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
+}
+
+mggemmStatus scaledForward(const void *x, const void *w, const float *scaleX,
+                           const float *scaleW, const int32_t *sizes, void *y,
+                           int64_t M, int64_t N, int64_t K, int64_t G,
+                           mggemmDtype dtype, void *stream) {
+  if (mggemmStatus s = checkProblem(dtype, M, N, K, G, /*scaled=*/true))
+    return s;
+  if (mggemmStatus s = checkTensor(x, "x", shapeMK("[M, K]", M, K)))
+    return s;
+  if (mggemmStatus s = checkTensor(w, "w", shapeGNK(G, N, K)))
+    return s;
+  if (mggemmStatus s = checkScales(scaleX, "scaleX", "[M]", M))
+    return s;
+  if (mggemmStatus s = checkScales(scaleW, "scaleW", "[G, N]", G * N))
+    return s;
+  if (mggemmStatus s = checkSizes(sizes, G))
+    return s;
+  if (mggemmStatus s = checkTensor(y, "y", shapeMK("[M, N]", M, N)))
+    return s;
+  Product product = {MGGEMM_KIND_FORWARD, x, w, y, scaleX, scaleW};
   return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
 }
 
@@ -300,6 +331,16 @@ mggemmStatus mggemmForward(const void *x, const void *w, const int32_t *sizes,
                     "mggemmForward");
 }
 
+mggemmStatus mggemmScaledForward(const void *x, const void *w,
+                                 const float *scaleX, const float *scaleW,
+                                 const int32_t *sizes, void *y, int64_t M,
+                                 int64_t N, int64_t K, int64_t G,
+                                 mggemmDtype dtype, void *stream) {
+  return addContext(
+      scaledForward(x, w, scaleX, scaleW, sizes, y, M, N, K, G, dtype, stream),
+      "mggemmScaledForward");
+}
+
 mggemmStatus mggemmGradInput(const void *dy, const void *w,
                              const int32_t *sizes, void *dx, int64_t M,
                              int64_t N, int64_t K, int64_t G, mggemmDtype dtype,
@@ -335,7 +376,11 @@ mggemmStatus mggemmSetTileConfig(mggemmKind kind,
     return addContext(
         fail(MGGEMM_ERROR_INVALID_VALUE, "unknown kind %d", (int)kind),
         "mggemmSetTileConfig");
-  if (tile && !libraryHasKernel(kind, *tile))
+  bool known = false;
+  for (mggemmDtype dtype :
+       {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3})
+    known |= tile && libraryHasKernel(kind, dtype, *tile);
+  if (tile && !known)
     return addContext(fail(MGGEMM_ERROR_UNSUPPORTED,
                            "no %s kernel with tile m%dn%dk%ds%d cluster %d "
                            "in the library (TileConfigs.h)",

@@ -32,7 +32,8 @@ bool isKind(mggemmKind kind) {
 }
 
 bool isDtype(mggemmDtype dtype) {
-  return dtype == MGGEMM_DTYPE_BF16 || dtype == MGGEMM_DTYPE_F16;
+  return dtype == MGGEMM_DTYPE_BF16 || dtype == MGGEMM_DTYPE_F16 ||
+         dtype == MGGEMM_DTYPE_E4M3;
 }
 
 // "{K, M} = {7168, 4096}": the map's dimensions, innermost first.
@@ -75,7 +76,7 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
                 "operand %d is neither 0 (A) nor 1 (B)", operand);
   if (!isDtype(dtype))
     return fail(MGGEMM_ERROR_INVALID_VALUE,
-                "dtype %d is not a mggemmDtype (0 = bf16, 1 = f16)",
+                "dtype %d is not a mggemmDtype (0 = bf16, 1 = f16, 2 = e4m3)",
                 (int)dtype);
   if (tile.m <= 0 || tile.n <= 0 || tile.k <= 0 || tile.stages <= 0)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
@@ -106,8 +107,17 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
 
   int64_t elementBytes = mggemmElementBytes(dtype);
   out.rank = rank;
-  out.dataType = dtype == MGGEMM_DTYPE_BF16 ? cu::TENSOR_MAP_DATA_TYPE_BFLOAT16
-                                            : cu::TENSOR_MAP_DATA_TYPE_FLOAT16;
+  switch (dtype) {
+  case MGGEMM_DTYPE_BF16:
+    out.dataType = cu::TENSOR_MAP_DATA_TYPE_BFLOAT16;
+    break;
+  case MGGEMM_DTYPE_F16:
+    out.dataType = cu::TENSOR_MAP_DATA_TYPE_FLOAT16;
+    break;
+  case MGGEMM_DTYPE_E4M3: // TMA copies bytes; the type only matters to wgmma
+    out.dataType = cu::TENSOR_MAP_DATA_TYPE_UINT8;
+    break;
+  }
   uint64_t stride = (uint64_t)elementBytes;
   for (int i = 0; i < 3; ++i) {
     out.dims[i] = (uint64_t)dims[i];

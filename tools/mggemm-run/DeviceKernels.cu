@@ -5,6 +5,7 @@
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include <cuda_fp8.h>
 
 #include <climits>
 #include <cstring>
@@ -34,7 +35,21 @@ template <> __device__ float bitsToFloat<__half>(uint16_t bits) {
   return __half2float(__half(raw));
 }
 
+/// Element i of an array of T, as float.
+template <typename T>
+__device__ float loadAsFloat(const void *base, int64_t i) {
+  return bitsToFloat<T>(((const uint16_t *)base)[i]);
+}
+template <>
+__device__ float loadAsFloat<__nv_fp8_e4m3>(const void *base, int64_t i) {
+  return (float)((const __nv_fp8_e4m3 *)base)[i];
+}
+
 template <typename T> __device__ T fromFloat(float value);
+template <> __device__ float fromFloat<float>(float value) { return value; }
+template <> __device__ __nv_fp8_e4m3 fromFloat<__nv_fp8_e4m3>(float value) {
+  return __nv_fp8_e4m3(value); // round to nearest, saturating
+}
 template <> __device__ __nv_bfloat16 fromFloat<__nv_bfloat16>(float value) {
   return __float2bfloat16_rn(value);
 }
@@ -49,13 +64,13 @@ __host__ __device__ uint64_t mix64(uint64_t z) {
 }
 
 template <typename T>
-__global__ void fillRandomKernel(T *data, int64_t count, float scale,
-                                 uint64_t key) {
+__global__ void fillRandomKernel(T *data, int64_t count, float center,
+                                 float scale, uint64_t key) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < count;
        i += (int64_t)gridDim.x * blockDim.x) {
     uint64_t h = mix64(key ^ mix64((uint64_t)i + 0x9e3779b97f4a7c15ull));
     float u = (float)(h >> 40) * 0x1.0p-24f; // [0, 1)
-    data[i] = fromFloat<T>((2.0f * u - 1.0f) * scale);
+    data[i] = fromFloat<T>(center + (2.0f * u - 1.0f) * scale);
   }
 }
 
@@ -74,8 +89,6 @@ __global__ void __launch_bounds__(kThreads)
     referenceKernel(ReferenceProduct p, int64_t rowTiles) {
   __shared__ float as[kSlice][kTile + 1];
   __shared__ float bs[kSlice][kTile + 1];
-  const uint16_t *a = (const uint16_t *)p.a;
-  const uint16_t *b = (const uint16_t *)p.b;
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
   const int64_t j0 = (int64_t)blockIdx.x * kTile;
   for (int64_t rowTile = blockIdx.y; rowTile < rowTiles; rowTile += gridDim.y) {
@@ -88,14 +101,14 @@ __global__ void __launch_bounds__(kThreads)
         int tt = p.aRed == 1 ? e % kSlice : e / kTile;
         int64_t i = i0 + ii, t = t0 + tt;
         as[tt][ii] = i < p.rows && t < p.reduction
-                         ? bitsToFloat<T>(a[i * p.aRow + t * p.aRed])
+                         ? loadAsFloat<T>(p.a, i * p.aRow + t * p.aRed)
                          : 0.0f;
         int jj = p.bRed == 1 ? e / kSlice : e % kTile;
         tt = p.bRed == 1 ? e % kSlice : e / kTile;
         int64_t j = j0 + jj;
         t = t0 + tt;
         bs[tt][jj] = j < p.cols && t < p.reduction
-                         ? bitsToFloat<T>(b[j * p.bCol + t * p.bRed])
+                         ? loadAsFloat<T>(p.b, j * p.bCol + t * p.bRed)
                          : 0.0f;
       }
       __syncthreads();
@@ -122,7 +135,8 @@ __global__ void __launch_bounds__(kThreads)
       for (int c = 0; c < 4; ++c) {
         int64_t i = i0 + ty + 16 * r, j = j0 + tx + 16 * c;
         if (i < p.rows && j < p.cols)
-          p.c[i * p.ldc + j] = acc[r][c];
+          p.c[i * p.ldc + j] = acc[r][c] * (p.aScale ? p.aScale[i] : 1.0f) *
+                               (p.bScale ? p.bScale[j] : 1.0f);
       }
   }
 }
@@ -222,12 +236,32 @@ void mggemm::run::fillRandom(void *data, int64_t count, mggemmDtype dtype,
     return;
   uint64_t key =
       mix64(seed * 0x100000001b3ull + stream * 0x9e3779b97f4a7c15ull);
-  if (dtype == MGGEMM_DTYPE_BF16)
+  switch (dtype) {
+  case MGGEMM_DTYPE_BF16:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
-        (__nv_bfloat16 *)data, count, scale, key);
-  else
+        (__nv_bfloat16 *)data, count, 0.0f, scale, key);
+    break;
+  case MGGEMM_DTYPE_F16:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
-        (__half *)data, count, scale, key);
+        (__half *)data, count, 0.0f, scale, key);
+    break;
+  case MGGEMM_DTYPE_E4M3:
+    fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
+        (__nv_fp8_e4m3 *)data, count, 0.0f, scale, key);
+    break;
+  }
+  CUDA_CHECK(cudaGetLastError());
+}
+
+void mggemm::run::fillScales(float *data, int64_t count, float center,
+                             uint64_t seed, uint64_t stream,
+                             cudaStream_t cudaStream) {
+  if (count == 0)
+    return;
+  uint64_t key =
+      mix64(seed * 0x100000001b3ull + stream * 0x9e3779b97f4a7c15ull);
+  fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
+      data, count, center, 0.5f * center, key);
   CUDA_CHECK(cudaGetLastError());
 }
 
@@ -252,10 +286,17 @@ void mggemm::run::referenceProduct(const ReferenceProduct &p, mggemmDtype dtype,
   }
   dim3 grid((unsigned)columnTiles,
             (unsigned)(rowTiles < 65535 ? rowTiles : 65535));
-  if (dtype == MGGEMM_DTYPE_BF16)
+  switch (dtype) {
+  case MGGEMM_DTYPE_BF16:
     referenceKernel<__nv_bfloat16><<<grid, kThreads, 0, stream>>>(p, rowTiles);
-  else
+    break;
+  case MGGEMM_DTYPE_F16:
     referenceKernel<__half><<<grid, kThreads, 0, stream>>>(p, rowTiles);
+    break;
+  case MGGEMM_DTYPE_E4M3:
+    referenceKernel<__nv_fp8_e4m3><<<grid, kThreads, 0, stream>>>(p, rowTiles);
+    break;
+  }
   CUDA_CHECK(cudaGetLastError());
 }
 
@@ -270,7 +311,8 @@ CompareStats mggemm::run::compare(const void *out, const float *reference,
   DeviceStats initial = {0, 0, 0, 0, 0, ULLONG_MAX};
   CUDA_CHECK(cudaMemcpyAsync(stats, &initial, sizeof(initial),
                              cudaMemcpyHostToDevice, stream));
-  if (dtype == MGGEMM_DTYPE_BF16)
+  // Scaled products are bf16.
+  if (dtype != MGGEMM_DTYPE_F16)
     compareKernel<__nv_bfloat16><<<gridFor(count), kThreads, 0, stream>>>(
         (const uint16_t *)out, reference, count, stats);
   else

@@ -27,13 +27,18 @@ constexpr uint16_t kPoisonBits = 0xfff1;
 void fillRandom(void *data, int64_t count, mggemmDtype dtype, float scale,
                 uint64_t seed, uint64_t stream, cudaStream_t cudaStream);
 
+/// Fills `count` f32 scales with values uniform in [center / 2, 3 center / 2).
+void fillScales(float *data, int64_t count, float center, uint64_t seed,
+                uint64_t stream, cudaStream_t cudaStream);
+
 /// Fills `count` 16-bit elements with `bits`.
 void fill16(void *data, int64_t count, uint16_t bits, cudaStream_t stream);
 
 /// One group's product in fp32: C[i, j] = sum_t A(i, t) * B(j, t) for
 /// i < rows, j < cols, t < reduction, where A(i, t) = a[i * aRow + t * aRed]
 /// and B(j, t) = b[j * bCol + t * bRed], and C[i, j] = c[i * ldc + j]. With
-/// reduction == 0 it writes zeros.
+/// reduction == 0 it writes zeros. Scaled products multiply C[i, j] by
+/// aScale[i] * bScale[j] (each 1 when null).
 struct ReferenceProduct {
   const void *a;
   int64_t aRow, aRed;
@@ -42,6 +47,7 @@ struct ReferenceProduct {
   float *c;
   int64_t ldc;
   int64_t rows, cols, reduction;
+  const float *aScale = nullptr, *bScale = nullptr;
 };
 void referenceProduct(const ReferenceProduct &product, mggemmDtype dtype,
                       cudaStream_t stream);
@@ -57,7 +63,8 @@ struct CompareStats {
   int64_t firstBadIndex;      // first poisoned or non-finite, -1 if none
 };
 
-/// Compares `count` outputs with their fp32 reference.
+/// Compares `count` outputs of a `dtype` product (bf16 for scaled dtypes)
+/// with their fp32 reference.
 CompareStats compare(const void *out, const float *reference, int64_t count,
                      mggemmDtype dtype, cudaStream_t stream);
 

@@ -28,32 +28,37 @@ static bool uses(Variant v, const char *tensor) {
   return gw || bwd; // dw
 }
 
-Extents mggemm::run::extentsOf(Variant v, const Problem &p) {
+Extents mggemm::run::extentsOf(Variant v, const Problem &p, mggemmDtype dtype) {
+  // X and W hold the dtype (the only inputs of scaled products); every other
+  // tensor is 16-bit.
+  int64_t eb = mggemmElementBytes(dtype), scaled = mggemmDtypeIsScaled(dtype);
   Extents e;
-  e.x = uses(v, "x") ? p.M * p.K : 0;
-  e.w = uses(v, "w") ? p.G * p.N * p.K : 0;
-  e.dy = uses(v, "dy") ? p.M * p.N : 0;
-  e.y = uses(v, "y") ? p.M * p.N : 0;
-  e.dx = uses(v, "dx") ? p.M * p.K : 0;
-  e.dw = uses(v, "dw") ? p.G * p.N * p.K : 0;
+  e.x = uses(v, "x") ? eb * p.M * p.K : 0;
+  e.w = uses(v, "w") ? eb * p.G * p.N * p.K : 0;
+  e.dy = uses(v, "dy") ? 2 * p.M * p.N : 0;
+  e.y = uses(v, "y") ? 2 * p.M * p.N : 0;
+  e.dx = uses(v, "dx") ? 2 * p.M * p.K : 0;
+  e.dw = uses(v, "dw") ? 2 * p.G * p.N * p.K : 0;
+  e.sx = scaled ? 4 * p.M : 0;
+  e.sw = scaled ? 4 * p.G * p.N : 0;
   return e;
 }
 
 int64_t mggemm::run::inputBytes(const Extents &e) {
-  return 2 * (e.x + e.w + e.dy);
+  return e.x + e.w + e.dy + e.sx + e.sw;
 }
-int64_t mggemm::run::outputBytes(const Extents &e) {
-  return 2 * (e.y + e.dx + e.dw);
-}
+int64_t mggemm::run::outputBytes(const Extents &e) { return e.y + e.dx + e.dw; }
 
-static void *allocate(int64_t elements, cudaStream_t stream) {
-  if (elements == 0)
+/// Guard bands are kGuardElements 16-bit words; every tensor's bytes are
+/// even (fp8 rows are multiples of 16 bytes).
+static void *allocate(int64_t bytes, cudaStream_t stream) {
+  if (bytes == 0)
     return nullptr; // the runtime accepts null for empty tensors
   char *base = nullptr;
-  CUDA_CHECK(cudaMalloc(&base, (size_t)(elements + 2 * kGuardElements) * 2));
+  CUDA_CHECK(cudaMalloc(&base, (size_t)(bytes + 4 * kGuardElements)));
   char *data = base + 2 * kGuardElements;
   fill16(base, kGuardElements, kGuardBits, stream);
-  fill16(data + 2 * elements, kGuardElements, kGuardBits, stream);
+  fill16(data + bytes, kGuardElements, kGuardBits, stream);
   return data;
 }
 
@@ -78,8 +83,9 @@ static Scales scalesOf(Variant v, const Problem &p) {
 Buffers mggemm::run::makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
                                  uint64_t seed, uint64_t set,
                                  cudaStream_t stream) {
-  Extents e = extentsOf(v, p);
+  Extents e = extentsOf(v, p, dtype);
   Scales s = scalesOf(v, p);
+  int64_t eb = mggemmElementBytes(dtype);
   Buffers b;
   b.x = allocate(e.x, stream);
   b.w = allocate(e.w, stream);
@@ -87,19 +93,31 @@ Buffers mggemm::run::makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
   b.y = allocate(e.y, stream);
   b.dx = allocate(e.dx, stream);
   b.dw = allocate(e.dw, stream);
-  fillRandom(b.x, e.x, dtype, s.x, seed, 3 * set + 0, stream);
-  fillRandom(b.w, e.w, dtype, s.w, seed, 3 * set + 1, stream);
-  fillRandom(b.dy, e.dy, dtype, s.dy, seed, 3 * set + 2, stream);
+  b.sx = (float *)allocate(e.sx, stream);
+  b.sw = (float *)allocate(e.sw, stream);
+  if (mggemmDtypeIsScaled(dtype)) {
+    // fp8 values span [-2, 2) (well inside e4m3's range); the scales carry
+    // the normalisation, with a spread so that a scale applied to the wrong
+    // row or column shows.
+    fillRandom(b.x, e.x / eb, dtype, 2.0f, seed, 3 * set + 0, stream);
+    fillRandom(b.w, e.w / eb, dtype, 2.0f, seed, 3 * set + 1, stream);
+    fillScales(b.sx, e.sx / 4, 0.5f, seed, 3 * set + 2, stream);
+    fillScales(b.sw, e.sw / 4, 0.5f * s.w, seed, (1ull << 32) + set, stream);
+  } else {
+    fillRandom(b.x, e.x / eb, dtype, s.x, seed, 3 * set + 0, stream);
+    fillRandom(b.w, e.w / eb, dtype, s.w, seed, 3 * set + 1, stream);
+    fillRandom(b.dy, e.dy / 2, dtype, s.dy, seed, 3 * set + 2, stream);
+  }
   // Poison every output, dW included: an element the kernel should write
   // and did not stays NaN.
-  fill16(b.y, e.y, kPoisonBits, stream);
-  fill16(b.dx, e.dx, kPoisonBits, stream);
-  fill16(b.dw, e.dw, kPoisonBits, stream);
+  fill16(b.y, e.y / 2, kPoisonBits, stream);
+  fill16(b.dx, e.dx / 2, kPoisonBits, stream);
+  fill16(b.dw, e.dw / 2, kPoisonBits, stream);
   return b;
 }
 
 void mggemm::run::freeBuffers(Buffers &b) {
-  for (void *p : {b.x, b.w, b.dy, b.y, b.dx, b.dw})
+  for (void *p : {b.x, b.w, b.dy, b.y, b.dx, b.dw, (void *)b.sx, (void *)b.sw})
     if (p)
       CUDA_CHECK(cudaFree((char *)p - 2 * kGuardElements));
   b = Buffers();
@@ -110,6 +128,9 @@ mggemmStatus mggemm::run::callRuntime(Variant v, const Buffers &b,
                                       mggemmDtype dtype, cudaStream_t stream) {
   switch (v) {
   case Variant::Forward:
+    if (mggemmDtypeIsScaled(dtype))
+      return mggemmScaledForward(b.x, b.w, b.sx, b.sw, sizes, b.y, p.M, p.N,
+                                 p.K, p.G, dtype, stream);
     return mggemmForward(b.x, b.w, sizes, b.y, p.M, p.N, p.K, p.G, dtype,
                          stream);
   case Variant::GradInput:
@@ -212,8 +233,13 @@ static OutputCheck checkRows(const char *name, const void *out, int64_t cols,
   float *reference = allocateReference(p.largestGroup() * cols);
   for (int64_t g = 0; g < p.G; ++g) {
     ReferenceProduct product = perGroup;
-    product.a = (const char *)perGroup.a + 2 * offsets[g] * aRowsStride;
-    product.b = (const char *)perGroup.b + 2 * g * wGroupStride;
+    int64_t eb = mggemmElementBytes(dtype);
+    product.a = (const char *)perGroup.a + eb * offsets[g] * aRowsStride;
+    product.b = (const char *)perGroup.b + eb * g * wGroupStride;
+    if (perGroup.aScale) // one per row of A, one per row of W[g]
+      product.aScale = perGroup.aScale + offsets[g];
+    if (perGroup.bScale)
+      product.bScale = perGroup.bScale + g * cols; // W[g] has `cols` rows
     product.c = reference;
     product.rows = offsets[g + 1] - offsets[g];
     if (product.rows == 0)
@@ -242,7 +268,8 @@ static OutputCheck checkRows(const char *name, const void *out, int64_t cols,
 static OutputCheck checkForward(const Buffers &b, const Problem &p,
                                 mggemmDtype dtype, double tol, cudaStream_t s) {
   // Y_g[i, j] = sum_k X[off + i, k] * W[g, j, k]
-  ReferenceProduct r = {b.x, p.K, 1, b.w, p.K, 1, nullptr, p.N, 0, p.N, p.K};
+  ReferenceProduct r = {b.x, p.K, 1,   b.w, p.K,  1,   nullptr,
+                        p.N, 0,   p.N, p.K, b.sx, b.sw};
   return checkRows("y", b.y, p.N, p, dtype, r, p.K, p.N * p.K, tol, s);
 }
 
@@ -318,9 +345,9 @@ void mggemm::run::printCheck(const OutputCheck &c) {
 
 int64_t mggemm::run::touchedOutputs(const Buffers &b, const Extents &e,
                                     cudaStream_t stream) {
-  return countDifferent(b.y, e.y, kPoisonBits, 0xffff, stream) +
-         countDifferent(b.dx, e.dx, kPoisonBits, 0xffff, stream) +
-         countDifferent(b.dw, e.dw, kPoisonBits, 0xffff, stream);
+  return countDifferent(b.y, e.y / 2, kPoisonBits, 0xffff, stream) +
+         countDifferent(b.dx, e.dx / 2, kPoisonBits, 0xffff, stream) +
+         countDifferent(b.dw, e.dw / 2, kPoisonBits, 0xffff, stream);
 }
 
 std::vector<OutputCheck> mggemm::run::checkOutputs(Variant v, const Buffers &b,
@@ -341,16 +368,16 @@ std::vector<OutputCheck> mggemm::run::checkOutputs(Variant v, const Buffers &b,
 int64_t mggemm::run::guardViolations(const Buffers &b, const Extents &e,
                                      cudaStream_t stream) {
   int64_t changed = 0;
-  const std::pair<void *, int64_t> tensors[] = {{b.x, e.x},   {b.w, e.w},
-                                                {b.dy, e.dy}, {b.y, e.y},
-                                                {b.dx, e.dx}, {b.dw, e.dw}};
-  for (auto [data, elements] : tensors) {
+  const std::pair<void *, int64_t> tensors[] = {
+      {b.x, e.x},   {b.w, e.w},   {b.dy, e.dy}, {b.y, e.y},
+      {b.dx, e.dx}, {b.dw, e.dw}, {b.sx, e.sx}, {b.sw, e.sw}};
+  for (auto [data, bytes] : tensors) {
     if (!data)
       continue;
     const uint16_t *p = (const uint16_t *)data;
     changed += countDifferent(p - kGuardElements, kGuardElements, kGuardBits,
                               0xffff, stream) +
-               countDifferent(p + elements, kGuardElements, kGuardBits, 0xffff,
+               countDifferent(p + bytes / 2, kGuardElements, kGuardBits, 0xffff,
                               stream);
   }
   return changed;
@@ -358,7 +385,7 @@ int64_t mggemm::run::guardViolations(const Buffers &b, const Extents &e,
 
 int64_t mggemm::run::outputMismatches(const Buffers &a, const Buffers &b,
                                       const Extents &e, cudaStream_t stream) {
-  return countMismatches(a.y, b.y, e.y, stream) +
-         countMismatches(a.dx, b.dx, e.dx, stream) +
-         countMismatches(a.dw, b.dw, e.dw, stream);
+  return countMismatches(a.y, b.y, e.y / 2, stream) +
+         countMismatches(a.dx, b.dx, e.dx / 2, stream) +
+         countMismatches(a.dw, b.dw, e.dw / 2, stream);
 }

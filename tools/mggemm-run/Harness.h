@@ -28,6 +28,7 @@ namespace mggemm::run {
 struct Buffers {
   void *x = nullptr, *w = nullptr, *dy = nullptr;  // inputs
   void *y = nullptr, *dx = nullptr, *dw = nullptr; // outputs
+  float *sx = nullptr, *sw = nullptr; // scales of X and W (scaled dtypes)
 };
 
 /// 4 KiB on each side: keeps every tensor 256-byte aligned.
@@ -36,10 +37,10 @@ constexpr int64_t kGuardElements = 2048;
 constexpr uint16_t kGuardBits = 0x7fa7;
 
 struct Extents {
-  int64_t x, w, dy, y, dx, dw; // elements of each tensor, 0 when unused
+  int64_t x, w, dy, y, dx, dw, sx, sw; // bytes of each tensor, 0 when unused
 };
 
-Extents extentsOf(Variant v, const Problem &p);
+Extents extentsOf(Variant v, const Problem &p, mggemmDtype dtype);
 int64_t inputBytes(const Extents &e);
 int64_t outputBytes(const Extents &e);
 
@@ -72,7 +73,7 @@ void printCheck(const OutputCheck &c);
 
 /// After a call that should have failed: no output may have been touched.
 int64_t touchedOutputs(const Buffers &b, const Extents &e, cudaStream_t stream);
-/// Guard-band elements of all six buffers that no longer hold kGuardBits.
+/// Guard-band elements of every buffer that no longer hold kGuardBits.
 int64_t guardViolations(const Buffers &b, const Extents &e,
                         cudaStream_t stream);
 /// Output elements of `a` and `b` whose bits differ.

@@ -51,7 +51,8 @@ static const char *const kUsage =
     "  --split balanced|imbalanced|random how M is cut into G groups\n"
     "  --random-shape                     pick G, M, N, K and sizes from "
     "--seed\n"
-    "  --dtype bf16|f16                   (bf16)\n"
+    "  --dtype bf16|f16|e4m3              (bf16; e4m3: fp8 operands with\n"
+    "                                     random f32 row scales, forward)\n"
     "  --seed S                           data and split seed (0)\n"
     "  --check                            compare with the fp32 reference\n"
     "                                     (the default without --bench)\n"
@@ -208,6 +209,8 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
         o.dtype = MGGEMM_DTYPE_BF16;
       else if (!strcmp(v, "f16"))
         o.dtype = MGGEMM_DTYPE_F16;
+      else if (!strcmp(v, "e4m3"))
+        o.dtype = MGGEMM_DTYPE_E4M3;
       else {
         fprintf(stderr, "mggemm-run: unknown dtype '%s'\n", v);
         return false;
@@ -340,6 +343,13 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
       fprintf(stderr, "mggemm-run: unknown option '%s'\n%s", arg, kUsage);
       return false;
     }
+  }
+  if (mggemmDtypeIsScaled(o.dtype) && o.variant != Variant::Forward) {
+    fprintf(stderr,
+            "mggemm-run: --dtype %s runs --variant forward only (the fp8 "
+            "input gradient is a forward product on the transposed weight)\n",
+            mggemmDtypeName(o.dtype));
+    return false;
   }
   if (!o.bench)
     o.check = true;

@@ -179,7 +179,7 @@ CaseResult runCase(const StressCase &c, double tolerance, cudaStream_t stream) {
     r.line +=
         std::string(": FAIL: ") + mggemmStatusString(status) + ": " + message;
   } else {
-    Extents e = extentsOf(c.variant, p);
+    Extents e = extentsOf(c.variant, p, c.dtype);
     std::vector<OutputCheck> checks =
         checkOutputs(c.variant, first, p, c.dtype, tolerance, stream);
     r.guards =

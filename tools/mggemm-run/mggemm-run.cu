@@ -83,20 +83,18 @@ int listKernels() {
   printf("kernels of TileConfigs.h:\n");
   for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i) {
     const mggemmLibraryEntry &entry = mggemmLibraryEntries[i];
-    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
-      std::string name =
-          kernelName(entry.kind, mggemmLibraryDtypes[d], entry.tile);
-      bool present = std::find(info.symbols.functions.begin(),
-                               info.symbols.functions.end(),
-                               name) != info.symbols.functions.end();
-      missing += !present;
-      expected.push_back(name);
-      printf("  %-44s %-8s %4" PRId64 " threads, %6" PRId64
-             " bytes of shared memory\n",
-             name.c_str(), present ? "present" : "MISSING",
-             mggemmThreadsPerCta(entry.tile),
-             mggemmSharedMemoryBytes(entry.tile, 2));
-    }
+    std::string name = kernelName(entry.kind, entry.dtype, entry.tile);
+    bool present =
+        std::find(info.symbols.functions.begin(), info.symbols.functions.end(),
+                  name) != info.symbols.functions.end();
+    missing += !present;
+    expected.push_back(name);
+    printf(
+        "  %-44s %-8s %4" PRId64 " threads, %6" PRId64
+        " bytes of shared memory\n",
+        name.c_str(), present ? "present" : "MISSING",
+        mggemmThreadsPerCta(entry.tile),
+        mggemmSharedMemoryBytes(entry.tile, mggemmElementBytes(entry.dtype)));
   }
   bool header = false;
   for (const std::string &function : info.symbols.functions) {
@@ -129,7 +127,7 @@ BenchResult bench(const Options &o, const Problem &p, const Buffers &first,
   r.ran = true;
   r.iters = o.iters;
   r.warmup = o.warmup;
-  Extents e = extentsOf(o.variant, p);
+  Extents e = extentsOf(o.variant, p, o.dtype);
   int64_t in = inputBytes(e), setBytes = in + outputBytes(e);
   // Rotate through enough buffer sets that the inputs read between two uses
   // of one set exceed the L2 cache: every launch then reads from HBM, as in
@@ -210,20 +208,26 @@ struct DeviceSummary {
   char pciBusId[32] = "";
 };
 
+/// The products a variant launches.
+std::vector<mggemmKind> kindsOf(Variant v) {
+  switch (v) {
+  case Variant::Forward:
+    return {MGGEMM_KIND_FORWARD};
+  case Variant::GradInput:
+    return {MGGEMM_KIND_GRAD_INPUT};
+  case Variant::GradWeight:
+    return {MGGEMM_KIND_GRAD_WEIGHT};
+  case Variant::Backward:
+    break;
+  }
+  return {MGGEMM_KIND_GRAD_INPUT, MGGEMM_KIND_GRAD_WEIGHT};
+}
+
 std::vector<std::string> kernelsFor(Variant v, mggemmDtype dtype,
                                     const Problem &p,
                                     const mggemmTileConfig *tile) {
-  std::vector<mggemmKind> kinds;
-  if (v == Variant::Forward)
-    kinds = {MGGEMM_KIND_FORWARD};
-  else if (v == Variant::GradInput)
-    kinds = {MGGEMM_KIND_GRAD_INPUT};
-  else if (v == Variant::GradWeight)
-    kinds = {MGGEMM_KIND_GRAD_WEIGHT};
-  else
-    kinds = {MGGEMM_KIND_GRAD_INPUT, MGGEMM_KIND_GRAD_WEIGHT};
   std::vector<std::string> names;
-  for (mggemmKind kind : kinds)
+  for (mggemmKind kind : kindsOf(v))
     names.push_back(
         kernelName(kind, dtype,
                    tile ? *tile
@@ -370,9 +374,14 @@ int main(int argc, char **argv) {
     return kExitPass;
   if (o.list)
     return listKernels();
+  // The stress mode runs every variant; a single run, its own.
+  std::vector<mggemmKind> tiled =
+      o.stressCases
+          ? std::vector<mggemmKind>{MGGEMM_KIND_FORWARD, MGGEMM_KIND_GRAD_INPUT,
+                                    MGGEMM_KIND_GRAD_WEIGHT}
+          : kindsOf(o.variant);
   if (o.tileGiven)
-    for (mggemmKind kind :
-         {MGGEMM_KIND_FORWARD, MGGEMM_KIND_GRAD_INPUT, MGGEMM_KIND_GRAD_WEIGHT})
+    for (mggemmKind kind : tiled)
       if (mggemmSetTileConfig(kind, &o.tile) != MGGEMM_SUCCESS) {
         fprintf(stderr, "mggemm-run: --tile: %s\n", mggemmGetLastError());
         return kExitUsage;
@@ -406,7 +415,7 @@ int main(int argc, char **argv) {
 
   {
     // Buffers, plus one group's fp32 reference while checking.
-    Extents e = extentsOf(o.variant, p);
+    Extents e = extentsOf(o.variant, p, o.dtype);
     int64_t scratch =
         4 * std::max(p.largestGroup() * std::max(p.N, p.K), p.N * p.K);
     double needed = (double)(inputBytes(e) + outputBytes(e) + scratch);
@@ -452,7 +461,7 @@ int main(int argc, char **argv) {
     if (o.expectStatusGiven) {
       // The expected failure: nothing may have been written.
       int64_t touched =
-          touchedOutputs(buffers, extentsOf(o.variant, p), stream);
+          touchedOutputs(buffers, extentsOf(o.variant, p, o.dtype), stream);
       printf("outputs after the expected failure: %" PRId64
              " elements written\n",
              touched);
@@ -470,7 +479,8 @@ int main(int argc, char **argv) {
         printCheck(c);
         pass &= c.pass;
       }
-      guardsChanged = guardViolations(buffers, extentsOf(o.variant, p), stream);
+      guardsChanged =
+          guardViolations(buffers, extentsOf(o.variant, p, o.dtype), stream);
       printf("guard bands: %" PRId64 " element(s) changed\n", guardsChanged);
       pass &= guardsChanged == 0;
       if (!pass)

@@ -93,6 +93,7 @@ void *const kOther = (void *)0x7f0000200000;
 void *const kMisaligned = (void *)0x7f0000300008;
 const int32_t *const kSizes = (const int32_t *)0x7f0000400000;
 const int32_t *const kMisalignedSizes = (const int32_t *)0x7f0000400002;
+const float *const kScales = (const float *)0x7f0000500000;
 const mggemmDtype kBf16 = MGGEMM_DTYPE_BF16;
 
 // Large enough for any message; shapes of a typical MoE layer.
@@ -176,7 +177,7 @@ void testDimensionChecks() {
 }
 
 void testDtypeChecks() {
-  for (int dtype : {-1, 2, 7}) {
+  for (int dtype : {-1, 3, 7}) {
     EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
                                  (mggemmDtype)dtype, 0),
                    "dtype", "MGGEMM_DTYPE_BF16");
@@ -189,7 +190,44 @@ void testDtypeChecks() {
     EXPECT_INVALID(mggemmBackward(kBuffer, kBuffer, kBuffer, kSizes, kOther,
                                   kOther, M, N, K, G, (mggemmDtype)dtype, 0),
                    "mggemmBackward: dtype");
+    EXPECT_INVALID(mggemmScaledForward(kBuffer, kBuffer, kScales, kScales,
+                                       kSizes, kOther, M, N, K, G,
+                                       (mggemmDtype)dtype, 0),
+                   "mggemmScaledForward: dtype", "MGGEMM_DTYPE_E4M3 = 2");
   }
+  // fp8 only through the scaled entry point, and it takes fp8 only.
+  EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
+                               MGGEMM_DTYPE_E4M3, 0),
+                 "mggemmForward: dtype e4m3 needs row scales",
+                 "mggemmScaledForward");
+  EXPECT_INVALID(mggemmBackward(kBuffer, kBuffer, kBuffer, kSizes, kOther,
+                                kOther, M, N, K, G, MGGEMM_DTYPE_E4M3, 0),
+                 "mggemmBackward: dtype e4m3 needs row scales");
+  EXPECT_INVALID(mggemmScaledForward(kBuffer, kBuffer, kScales, kScales, kSizes,
+                                     kOther, M, N, K, G, kBf16, 0),
+                 "mggemmScaledForward: dtype bf16 has no scales");
+}
+
+void testScaledForwardChecks() {
+  auto scaled = [](const void *x, const float *sx, const float *sw, int64_t m,
+                   int64_t k) {
+    return mggemmScaledForward(x, kBuffer, sx, sw, kSizes, kOther, m, N, k, G,
+                               MGGEMM_DTYPE_E4M3, 0);
+  };
+  // K-long rows are fp8: 16 elements make the 16 bytes TMA needs.
+  EXPECT_INVALID(scaled(kBuffer, kScales, kScales, M, 7176), "K = 7176",
+                 "not a multiple of 16", "8-bit elements");
+  EXPECT_INVALID(scaled(nullptr, kScales, kScales, M, K),
+                 "mggemmScaledForward: x is null");
+  EXPECT_INVALID(scaled(kBuffer, nullptr, kScales, M, K),
+                 "mggemmScaledForward: scaleX is null", "[M] = 4096 f32");
+  EXPECT_INVALID(scaled(kBuffer, kScales, nullptr, M, K),
+                 "mggemmScaledForward: scaleW is null", "[G, N] = 16384 f32");
+  EXPECT_INVALID(
+      scaled(kBuffer, kScales, (const float *)((char *)kScales + 2), M, K),
+      "scaleW = ", "not 4-byte aligned");
+  // An empty batch needs no X and no scales of X, and launches nothing.
+  EXPECT_SUCCESS(scaled(nullptr, nullptr, kScales, 0, K));
 }
 
 void testForwardPointerChecks() {
@@ -422,37 +460,40 @@ void testEncodeTensorMapArgumentChecks() {
 //===----------------------------------------------------------------------===//
 
 void testLibraryTable() {
-  for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i) {
-    const mggemmLibraryEntry &entry = mggemmLibraryEntries[i];
+  for (const mggemmLibraryEntry &entry : mggemmLibraryEntries) {
     mggemmTileConfig tile = entry.tile;
     CHECK(mggemmThreadsPerCta(tile) <= 1024);
-    CHECK(mggemmSharedMemoryBytes(tile, 2) <= MGGEMM_SM90_MAX_SHARED_MEMORY);
-    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
-      char name[96];
-      int n = mggemmKernelName(name, sizeof(name), entry.kind,
-                               mggemmLibraryDtypes[d], tile);
-      CHECK(n > 0 && (size_t)n < sizeof(name));
-      // Both tensor maps of every kernel in the library can be encoded.
-      for (int operand = 0; operand < 2; ++operand) {
-        TensorMapLayout layout;
-        mggemmStatus status =
-            describeTensorMap(entry.kind, operand, mggemmLibraryDtypes[d], tile,
-                              kBuffer, 1, 8, 8, 1, layout);
-        check(status == MGGEMM_SUCCESS, mggemmGetLastError(), __FILE__,
-              __LINE__);
-      }
+    CHECK(mggemmSharedMemoryBytes(tile, mggemmElementBytes(entry.dtype)) <=
+          MGGEMM_SM90_MAX_SHARED_MEMORY);
+    // One 128-byte swizzled row of the dtype per stage row.
+    CHECK(tile.k * mggemmElementBytes(entry.dtype) == 128);
+    char name[96];
+    int n = mggemmKernelName(name, sizeof(name), entry.kind, entry.dtype, tile);
+    CHECK(n > 0 && (size_t)n < sizeof(name));
+    // Both tensor maps of every kernel in the library can be encoded.
+    for (int operand = 0; operand < 2; ++operand) {
+      TensorMapLayout layout;
+      mggemmStatus status = describeTensorMap(
+          entry.kind, operand, entry.dtype, tile, kBuffer, 1, 8, 16, 1, layout);
+      check(status == MGGEMM_SUCCESS, mggemmGetLastError(), __FILE__, __LINE__);
     }
   }
-  // The selection picks an entry of the library for every kind and dtype.
+  // The selection picks an entry of the library for every kind and dtype
+  // the library supports.
   for (int kind = 0; kind < 3; ++kind) {
-    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
+    for (mggemmDtype dtype :
+         {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3}) {
+      CHECK(mggemmLibrarySupports((mggemmKind)kind, dtype) ==
+            (dtype != MGGEMM_DTYPE_E4M3 || kind == MGGEMM_KIND_FORWARD));
+      if (!mggemmLibrarySupports((mggemmKind)kind, dtype))
+        continue;
       for (int64_t rowsPerGroup : {int64_t(-1), int64_t(64), int64_t(4096)}) {
-        mggemmTileConfig tile = mggemmSelectTileConfig(
-            (mggemmKind)kind, mggemmLibraryDtypes[d], N, K, rowsPerGroup);
+        mggemmTileConfig tile =
+            mggemmSelectTileConfig((mggemmKind)kind, dtype, N, K, rowsPerGroup);
         bool found = false;
-        for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
-          found |= mggemmLibraryEntries[i].kind == kind &&
-                   !memcmp(&mggemmLibraryEntries[i].tile, &tile, sizeof(tile));
+        for (const mggemmLibraryEntry &entry : mggemmLibraryEntries)
+          found |= entry.kind == kind && entry.dtype == dtype &&
+                   !memcmp(&entry.tile, &tile, sizeof(tile));
         CHECK(found);
         // Clusters, except for forward and grad_input with few rows.
         bool fewRows = rowsPerGroup == 64 && kind != MGGEMM_KIND_GRAD_WEIGHT;
@@ -503,16 +544,13 @@ void testEmbeddedLibrary() {
                                                   "ELF",
                                                   4));
   // Every kernel of the table is named in the cubin's string table.
-  for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i) {
-    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
-      char name[96];
-      mggemmKernelName(name, sizeof(name), mggemmLibraryEntries[i].kind,
-                       mggemmLibraryDtypes[d], mggemmLibraryEntries[i].tile);
-      char what[160];
-      snprintf(what, sizeof(what), "the embedded cubin names %s", name);
-      check(contains(data, mggemm_kernel_library_size, name), what, __FILE__,
-            __LINE__);
-    }
+  for (const mggemmLibraryEntry &entry : mggemmLibraryEntries) {
+    char name[96];
+    mggemmKernelName(name, sizeof(name), entry.kind, entry.dtype, entry.tile);
+    char what[160];
+    snprintf(what, sizeof(what), "the embedded cubin names %s", name);
+    check(contains(data, mggemm_kernel_library_size, name), what, __FILE__,
+          __LINE__);
   }
 }
 

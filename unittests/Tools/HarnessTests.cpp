@@ -218,14 +218,12 @@ void testCubinSymbols() {
   }
   CHECK(readCubinSymbols(mggemm_kernel_library_data, mggemm_kernel_library_size,
                          symbols, error));
-  for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
-    for (size_t d = 0; d < MGGEMM_LIBRARY_NUM_DTYPES; ++d) {
-      char name[96];
-      mggemmKernelName(name, sizeof(name), mggemmLibraryEntries[i].kind,
-                       mggemmLibraryDtypes[d], mggemmLibraryEntries[i].tile);
-      CHECK(std::find(symbols.functions.begin(), symbols.functions.end(),
-                      name) != symbols.functions.end());
-    }
+  for (const mggemmLibraryEntry &entry : mggemmLibraryEntries) {
+    char name[96];
+    mggemmKernelName(name, sizeof(name), entry.kind, entry.dtype, entry.tile);
+    CHECK(std::find(symbols.functions.begin(), symbols.functions.end(), name) !=
+          symbols.functions.end());
+  }
   // Any truncation of the image fails cleanly.
   for (size_t size = 0; size < mggemm_kernel_library_size;
        size += 1 + size / 3) {

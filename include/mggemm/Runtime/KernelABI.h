@@ -12,6 +12,9 @@
  *   2  output base pointer           global, element type of the op
  *   3  sizes                         global, int32[G]
  *   4  M, N, K, G                    int32 each: the op's dimensions
+ * Scaled (fp8) kernels take two more:
+ *   8  scale of A                    global, f32, one per row of A: [M]
+ *   9  scale of B                    global, f32, one per row of B: [G, N]
  *
  * Launch: a 1-D grid of at most one CTA per SM (the kernel is persistent and
  * loops over tiles), mggemmThreadsPerCta() threads, and
@@ -40,11 +43,19 @@ typedef enum {
   MGGEMM_KIND_GRAD_WEIGHT = 2,
 } mggemmKind;
 
-/* Element type of A, B and the output. */
+/* Element type of A and B. bf16 and f16 products are of that type too; an
+ * e4m3 (f8E4M3FN) product is bf16 and its operands come with f32 scales
+ * (see mggemmScaledForward in mggemm.h). */
 typedef enum {
   MGGEMM_DTYPE_BF16 = 0,
   MGGEMM_DTYPE_F16 = 1,
+  MGGEMM_DTYPE_E4M3 = 2,
 } mggemmDtype;
+
+/* Whether operands of `dtype` come with scales (kernel parameters 8, 9). */
+static inline int mggemmDtypeIsScaled(mggemmDtype dtype) {
+  return dtype == MGGEMM_DTYPE_E4M3;
+}
 
 /* A CTA tile of m x n outputs reduced k at a time through a ring of `stages`
  * shared-memory stages. `cluster` CTAs (0 or 1: none; 2: a pair) form a
@@ -60,15 +71,24 @@ static inline int32_t mggemmClusterSize(mggemmTileConfig tile) {
 }
 
 /* Elements of a 16-bit type in one 128-byte swizzled shared-memory row: the
- * inner extent of every TMA box. */
+ * inner extent of the MN-major TMA boxes (only 16-bit kernels read operands
+ * MN-major). */
 #define MGGEMM_SWIZZLE_ELEMS 64
 #define MGGEMM_TENSOR_MAP_BYTES 128
-#define MGGEMM_NUM_KERNEL_PARAMS 8
+/* Parameters of the scaled kernels; unscaled kernels take the first 8. */
+#define MGGEMM_MAX_KERNEL_PARAMS 10
 
-static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
-  (void)dtype;
-  return 2;
+static inline int mggemmNumKernelParams(mggemmDtype dtype) {
+  return mggemmDtypeIsScaled(dtype) ? 10 : 8;
 }
+
+/* Bytes of one element of A and B. */
+static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
+  return dtype == MGGEMM_DTYPE_E4M3 ? 1 : 2;
+}
+
+/* Every product is 16-bit (bf16 for the scaled dtypes). */
+#define MGGEMM_OUTPUT_ELEMENT_BYTES 2
 
 static inline const char *mggemmKindName(mggemmKind kind) {
   switch (kind) {
@@ -83,7 +103,15 @@ static inline const char *mggemmKindName(mggemmKind kind) {
 }
 
 static inline const char *mggemmDtypeName(mggemmDtype dtype) {
-  return dtype == MGGEMM_DTYPE_F16 ? "f16" : "bf16";
+  switch (dtype) {
+  case MGGEMM_DTYPE_BF16:
+    return "bf16";
+  case MGGEMM_DTYPE_F16:
+    return "f16";
+  case MGGEMM_DTYPE_E4M3:
+    return "e4m3";
+  }
+  return "unknown";
 }
 
 static inline int64_t mggemmThreadsPerCta(mggemmTileConfig tile) {

@@ -20,41 +20,57 @@ extern "C" {
 
 typedef struct {
   mggemmKind kind;
+  mggemmDtype dtype;
   mggemmTileConfig tile;
 } mggemmLibraryEntry;
 
-/* Every kernel the runtime embeds, for each dtype in mggemmLibraryDtypes:
- * per kind, a 128x256 tile with 4 stages on clusters of two CTAs that
- * multicast B, and the same tile without clusters (bench/results/notes.md,
- * v5: clusters are 3-20% faster on the large shapes and 4-7% slower for
- * forward and grad_input when groups hold fewer rows than a cluster tile). */
+/* Every kernel the runtime embeds. For bf16 and f16, per kind, a 128x256
+ * tile with 4 stages on clusters of two CTAs that multicast B, and the same
+ * tile without clusters (bench/results/notes.md, v5: clusters are 3-20%
+ * faster on the large shapes and 4-7% slower for forward and grad_input when
+ * groups hold fewer rows than a cluster tile). For e4m3, the forward product
+ * only (the fp8 input gradient is a forward product, see mggemm.h), on the
+ * same tiles with k = 128: one 128-byte row of fp8, so the same stage bytes
+ * as the 16-bit kernels. */
 static const mggemmLibraryEntry mggemmLibraryEntries[] = {
-    {MGGEMM_KIND_FORWARD, {128, 256, 64, 4, 2}},
-    {MGGEMM_KIND_GRAD_INPUT, {128, 256, 64, 4, 2}},
-    {MGGEMM_KIND_GRAD_WEIGHT, {128, 256, 64, 4, 2}},
-    {MGGEMM_KIND_FORWARD, {128, 256, 64, 4, 1}},
-    {MGGEMM_KIND_GRAD_INPUT, {128, 256, 64, 4, 1}},
-    {MGGEMM_KIND_GRAD_WEIGHT, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_GRAD_INPUT, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_GRAD_INPUT, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_GRAD_INPUT, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 2}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_GRAD_INPUT, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 1}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3, {128, 256, 128, 4, 2}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3, {128, 256, 128, 4, 1}},
 };
-
-static const mggemmDtype mggemmLibraryDtypes[] = {MGGEMM_DTYPE_BF16,
-                                                  MGGEMM_DTYPE_F16};
 
 #define MGGEMM_LIBRARY_SIZE                                                    \
   (sizeof(mggemmLibraryEntries) / sizeof(mggemmLibraryEntries[0]))
-#define MGGEMM_LIBRARY_NUM_DTYPES                                              \
-  (sizeof(mggemmLibraryDtypes) / sizeof(mggemmLibraryDtypes[0]))
 
-/* The configuration for a product of `kind` on `dtype`. `n` and `k` are the
- * op's N and K and `rowsPerGroup` is M / G, each negative where it is not
- * known (dynamic). Forward and grad_input tiles cover a group's rows, and a
+/* Whether the library has a kernel for `kind` on `dtype`. */
+static inline int mggemmLibrarySupports(mggemmKind kind, mggemmDtype dtype) {
+  for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
+    if (mggemmLibraryEntries[i].kind == kind &&
+        mggemmLibraryEntries[i].dtype == dtype)
+      return 1;
+  return 0;
+}
+
+/* The configuration for a product of `kind` on `dtype` (one the library
+ * supports; otherwise the first entry's, which has no such kernel). `n` and `k`
+ * are the op's N and K and `rowsPerGroup` is M / G, each negative where it is
+ * not known (dynamic). Forward and grad_input tiles cover a group's rows, and a
  * cluster tile covers 256 of them: with fewer rows per group (weight-bound
  * MoE layers) half of each pair would idle, so they run without clusters. */
 static inline mggemmTileConfig mggemmSelectTileConfig(mggemmKind kind,
                                                       mggemmDtype dtype,
                                                       int64_t n, int64_t k,
                                                       int64_t rowsPerGroup) {
-  (void)dtype;
   (void)n;
   (void)k;
   int32_t cluster = 2;
@@ -63,6 +79,7 @@ static inline mggemmTileConfig mggemmSelectTileConfig(mggemmKind kind,
     cluster = 1;
   for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
     if (mggemmLibraryEntries[i].kind == kind &&
+        mggemmLibraryEntries[i].dtype == dtype &&
         mggemmClusterSize(mggemmLibraryEntries[i].tile) == cluster)
       return mggemmLibraryEntries[i].tile;
   return mggemmLibraryEntries[0].tile;

@@ -58,6 +58,21 @@ mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,
                             int64_t M, int64_t N, int64_t K, int64_t G,
                             mggemmDtype dtype, void *stream);
 
+/* Forward product of fp8 operands with row-wise scales (the convention of
+ * torch._scaled_grouped_mm): for row r of group g,
+ *   Y[r, n] = bf16(scaleX[r] * scaleW[g, n] * sum_k X[r, k] * W[g, n, k])
+ * with the sum in f32. X [M, K] and W [G, N, K] hold `dtype` elements
+ * (MGGEMM_DTYPE_E4M3, i.e. float8_e4m3fn), scaleX is f32 [M], scaleW is
+ * f32 [G, N], Y is bf16 [M, N]. K must be a multiple of 16 (16-byte TMA
+ * rows), N of 8. The fp8 input gradient is the same product with the
+ * weight transposed: dX = mggemmScaledForward(dY, Wt) with Wt [G, K, N]
+ * quantized along N (docs/user-guide.md). */
+mggemmStatus mggemmScaledForward(const void *x, const void *w,
+                                 const float *scaleX, const float *scaleW,
+                                 const int32_t *sizes, void *y, int64_t M,
+                                 int64_t N, int64_t K, int64_t G,
+                                 mggemmDtype dtype, void *stream);
+
 /* Checked mode (off by default): before each launch, copy `sizes` to the
  * host (synchronizing the stream) and fail with MGGEMM_ERROR_BAD_SIZES if any
  * is negative or they do not add up to M. For debugging; not capturable in

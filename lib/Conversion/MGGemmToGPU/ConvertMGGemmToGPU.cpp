@@ -80,7 +80,7 @@ FailureOr<GroupedGemmKernelSpec> getKernelSpec(GroupedGemmOpInterface op) {
   Type elementType = getElementTypeOrSelf(op.getLhs().getType());
   GroupedGemmKernelSpec spec;
   spec.kind = static_cast<mggemmKind>(op.getGemmKind());
-  spec.dtype = elementType.isF16() ? MGGEMM_DTYPE_F16 : MGGEMM_DTYPE_BF16;
+  spec.dtype = getDtype(elementType);
   spec.tile = {int32_t(tile.getM()), int32_t(tile.getN()), int32_t(tile.getK()),
                int32_t(tile.getStages()), int32_t(tile.getClusterM())};
   return spec;
@@ -169,6 +169,13 @@ void LaunchBuilder::build(gpu::GPUFuncOp kernel) {
   auto index = [&](Value v) {
     return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
   };
+  // KernelABI.h's parameters: maps, output, sizes, M, N, K, G, then the
+  // scales of scaled kernels.
+  SmallVector<Value> params = {
+      mapA,         mapB,         pointer(out, 1), pointer(op.getSizes(), 1),
+      toInt(M, 32), toInt(N, 32), toInt(K, 32),    toInt(G, 32)};
+  for (Value scale : op.getScales())
+    params.push_back(pointer(scale, 1));
   auto constIndex = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
@@ -180,9 +187,7 @@ void LaunchBuilder::build(gpu::GPUFuncOp kernel) {
   gpu::LaunchFuncOp::create(
       b, loc, kernel, gpu::KernelDim3{index(grid), one, one},
       gpu::KernelDim3{constIndex(spec.getNumThreads()), one, one},
-      i32(spec.getSharedMemoryBytes()),
-      ValueRange{mapA, mapB, pointer(out, 1), pointer(op.getSizes(), 1),
-                 toInt(M, 32), toInt(N, 32), toInt(K, 32), toInt(G, 32)});
+      i32(spec.getSharedMemoryBytes()), params);
 }
 
 /// Declares the runtime entry points the host code calls.

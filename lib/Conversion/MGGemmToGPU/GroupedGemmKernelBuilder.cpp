@@ -31,6 +31,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <optional>
+
 using namespace mlir;
 using namespace mlir::mggemm;
 
@@ -46,8 +48,6 @@ constexpr int64_t kWarpgroupThreads = 128;
 constexpr int64_t kSwizzleRowBytes = 128;
 /// Bytes of one 64-row box of 128-byte swizzled rows (one MN-major chunk).
 constexpr int64_t kBoxBytes = 64 * kSwizzleRowBytes;
-/// The wgmma reduction step for 16-bit operands.
-constexpr int64_t kMmaK = 16;
 constexpr int64_t kProducerRegisters = 40;
 /// Barrier 0 is __syncthreads; barrier 1 synchronises the consumers.
 constexpr int64_t kConsumerBarrierId = 1;
@@ -80,6 +80,10 @@ public:
     N = entry.getArgument(5);
     K = entry.getArgument(6);
     G = entry.getArgument(7);
+    if (mggemmDtypeIsScaled(spec.dtype)) {
+      scaleA = entry.getArgument(8);
+      scaleB = entry.getArgument(9);
+    }
   }
 
   void build();
@@ -127,6 +131,9 @@ private:
   void zeroRowsPastGroupEnd(Value stage, Value validRows, Value consumerTid);
   void release(Value stage);
   void storeTile(Value acc, const TileCoords &c, Value consumerIndex);
+  /// Scaled kernels: multiplies accumulator registers by the scales of
+  /// their rows of A and of B (the output's rows and columns).
+  class Scaler;
 
   KernelEmitter &e;
   const GroupedGemmKernelSpec &spec;
@@ -136,6 +143,7 @@ private:
   int64_t eb;
 
   Value tensorMapA, tensorMapB, out, sizes, M, N, K, G;
+  Value scaleA, scaleB; // scaled kernels: f32 per row of A and of B
   Value smem;
   Value rank; // this CTA's rank in its cluster
 };
@@ -330,19 +338,21 @@ static Value matrixDescriptor(KernelEmitter &e, Value address, int64_t lbo,
 Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex) {
   Value aBase = e.sharedAddress(stageA(stage));
   Value bBase = e.sharedAddress(stageB(stage));
-  // K-major tiles hold 128-byte rows of the reduction: a k16 step moves 32
-  // bytes along the row, and 8-row groups are 1024 bytes apart. MN-major
-  // tiles hold one reduction row per 128 bytes: a k16 step moves 16 rows,
+  // K-major tiles hold 128-byte rows of the reduction: a wgmma step (k16 of
+  // 16-bit, k32 of 8-bit elements) moves 32 bytes along the row, and 8-row
+  // groups are 1024 bytes apart. MN-major tiles (16-bit only) hold one
+  // reduction row per 128 bytes: a k16 step moves 16 rows,
   // 8-row groups are 1024 bytes apart (SBO) and 64-wide chunks of the M/N
   // extent one box apart (LBO).
   Value aRows = aIsMNMajor() ? e.mul(consumerIndex, e.i32(kBoxBytes))
                              : e.mul(consumerIndex, e.i32(64 * 128));
   aBase = e.add(aBase, aRows);
-  int64_t aStep = aIsMNMajor() ? kMmaK * kSwizzleRowBytes : kMmaK * eb;
-  int64_t bStep = bIsMNMajor() ? kMmaK * kSwizzleRowBytes : kMmaK * eb;
+  int64_t mmaK = KernelEmitter::wgmmaK(spec.dtype);
+  int64_t aStep = aIsMNMajor() ? mmaK * kSwizzleRowBytes : mmaK * eb;
+  int64_t bStep = bIsMNMajor() ? mmaK * kSwizzleRowBytes : mmaK * eb;
   int64_t lbo = int64_t(tile.k) * kSwizzleRowBytes;
   e.wgmmaFence();
-  for (int64_t kk = 0; kk < tile.k / kMmaK; ++kk) {
+  for (int64_t kk = 0; kk < tile.k / mmaK; ++kk) {
     Value descA = matrixDescriptor(e, e.add(aBase, e.i32(kk * aStep)),
                                    aIsMNMajor() ? lbo : 16, 1024);
     Value descB = matrixDescriptor(e, e.add(bBase, e.i32(kk * bStep)),
@@ -424,6 +434,52 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
 // Epilogue
 //===----------------------------------------------------------------------===//
 
+/// Scaled kernels are forward products: A's rows are the output's rows, B's
+/// rows (of W[g]) its columns. Register 4j + 2h + p of the accumulator holds
+/// row 16 warp + lane / 4 + 8h and column 8j + 2 (lane % 4) + p of the
+/// consumer's 64 rows. Column scales are loaded as the epilogue reaches their
+/// columns, to keep registers free. Rows and columns past the tile's valid
+/// part read the first scale instead (they are not stored), so no load leaves
+/// the scale arrays.
+class KernelBodyBuilder::Scaler {
+public:
+  Scaler(KernelBodyBuilder &k, const TileCoords &c, Value warpRow0)
+      : e(k.e), k(k), c(c) {
+    Value lane = e.laneId();
+    for (int64_t h = 0; h < 2; ++h) {
+      Value tileRow =
+          e.add(warpRow0, e.add(e.divu(lane, e.i32(4)), e.i32(8 * h)));
+      Value row = e.select(e.ult(tileRow, c.rowsValid),
+                           e.add(c.rowInOutput, tileRow), e.i32(0));
+      rowScale[h] = e.loadF32(k.scaleA, e.zext64(row));
+    }
+    groupBase = e.mul(e.zext64(c.group), e.zext64(k.N));
+    laneColumn = e.mul(e.remu(lane, e.i32(4)), e.i32(2));
+  }
+
+  Value apply(Value v, int64_t i) {
+    int64_t j = i / 4, h = i % 4 / 2, p = i % 2;
+    if (j != loadedChunk) {
+      for (int64_t q = 0; q < 2; ++q) {
+        Value col = e.add(c.colStart, e.add(laneColumn, e.i32(8 * j + q)));
+        Value index = e.select(e.ult(col, k.N), e.add(groupBase, e.zext64(col)),
+                               e.i64(0));
+        colScale[q] = e.loadF32(k.scaleB, index);
+      }
+      loadedChunk = j;
+    }
+    return e.mulF(e.mulF(v, rowScale[h]), colScale[p]);
+  }
+
+private:
+  KernelEmitter &e;
+  KernelBodyBuilder &k;
+  const TileCoords &c;
+  Value rowScale[2], colScale[2];
+  Value groupBase, laneColumn;
+  int64_t loadedChunk = -1;
+};
+
 void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
                                   Value consumerIndex) {
   // wgmma m64nN f32 accumulators: warp w of the warpgroup holds rows
@@ -439,6 +495,14 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
       e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
   Value warpRow0 =
       e.add(e.mul(consumerIndex, e.i32(64)), e.mul(warp, e.i32(16)));
+  std::optional<Scaler> scaler;
+  if (mggemmDtypeIsScaled(spec.dtype))
+    scaler.emplace(*this, c, warpRow0);
+  // Register i of the accumulator, as the output holds it.
+  auto output = [&](int64_t i) {
+    Value v = e.extract(acc, i);
+    return scaler ? scaler->apply(v, i) : v;
+  };
   Value staging =
       e.gep(smem, e.add(e.i32(mggemmEpilogueOffset(tile, eb)),
                         e.mul(e.add(e.mul(consumerIndex, e.i32(4)), warp),
@@ -461,9 +525,8 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
       int64_t j = 8 * panel + 2 * pair; // first 8-column chunk of the pair
       SmallVector<Value> registers;
       for (int64_t r = 0; r < 4; ++r)
-        registers.push_back(e.packPair(e.extract(acc, 4 * j + 2 * r),
-                                       e.extract(acc, 4 * j + 2 * r + 1),
-                                       spec.dtype));
+        registers.push_back(e.packPair(output(4 * j + 2 * r),
+                                       output(4 * j + 2 * r + 1), spec.dtype));
       e.storeMatrixX4(
           chunkAddress(matrixRow, e.add(matrixChunk, e.i32(2 * pair))),
           registers);
@@ -503,8 +566,11 @@ mlir::mggemm::buildGroupedGemmKernel(OpBuilder &builder, Location loc,
   Type i32 = builder.getI32Type();
   Type tensorMap = KernelEmitter::tensorMapType(ctx);
   Type global = LLVM::LLVMPointerType::get(ctx, 1);
-  auto type = builder.getFunctionType(
-      {tensorMap, tensorMap, global, global, i32, i32, i32, i32}, {});
+  SmallVector<Type> params = {tensorMap, tensorMap, global, global,
+                              i32,       i32,       i32,    i32};
+  if (mggemmDtypeIsScaled(spec.dtype))
+    params.append({global, global}); // the scales of A and B
+  auto type = builder.getFunctionType(params, {});
   auto func = gpu::GPUFuncOp::create(builder, loc, spec.getKernelName(), type);
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                 builder.getUnitAttr());

@@ -201,6 +201,16 @@ Value KernelEmitter::loadI32(Value pointer, Value index) {
   return LLVM::LoadOp::create(b, loc, b.getI32Type(), address, /*alignment=*/4);
 }
 
+Value KernelEmitter::loadF32(Value pointer, Value index) {
+  Value address = LLVM::GEPOp::create(b, loc, pointer.getType(), b.getF32Type(),
+                                      pointer, ArrayRef<LLVM::GEPArg>{index});
+  return LLVM::LoadOp::create(b, loc, b.getF32Type(), address, /*alignment=*/4);
+}
+
+Value KernelEmitter::mulF(Value a, Value b_) {
+  return arith::MulFOp::create(b, loc, a, b_);
+}
+
 Value KernelEmitter::alignedSharedMemory(StringRef symbol, int64_t alignment) {
   auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), 3);
   Value raw = LLVM::AddressOfOp::create(b, loc, sharedPtr, symbol);
@@ -394,9 +404,12 @@ Value KernelEmitter::wgmma(Value acc, Value descA, Value descB, int64_t n,
                            mggemmDtype dtype, bool transposeA,
                            bool transposeB) {
   MLIRContext *ctx = b.getContext();
-  auto inputType = NVVM::WGMMATypesAttr::get(ctx, dtype == MGGEMM_DTYPE_F16
-                                                      ? NVVM::WGMMATypes::f16
-                                                      : NVVM::WGMMATypes::bf16);
+  NVVM::WGMMATypes type = NVVM::WGMMATypes::bf16;
+  if (dtype == MGGEMM_DTYPE_F16)
+    type = NVVM::WGMMATypes::f16;
+  else if (dtype == MGGEMM_DTYPE_E4M3)
+    type = NVVM::WGMMATypes::e4m3;
+  auto inputType = NVVM::WGMMATypesAttr::get(ctx, type);
   auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
   // A `row` and B `col` are K-major; the other layout transposes.
   auto layoutA = NVVM::MMALayoutAttr::get(
@@ -405,7 +418,7 @@ Value KernelEmitter::wgmma(Value acc, Value descA, Value descB, int64_t n,
       ctx, transposeB ? NVVM::MMALayout::row : NVVM::MMALayout::col);
   return NVVM::WgmmaMmaAsyncOp::create(
       b, loc, acc.getType(), acc, descA, descB,
-      NVVM::MMAShapeAttr::get(ctx, 64, n, 16), inputType, inputType,
+      NVVM::MMAShapeAttr::get(ctx, 64, n, wgmmaK(dtype)), inputType, inputType,
       NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
       NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one), one, one,
       layoutA, layoutB, /*satfinite=*/nullptr);

@@ -82,6 +82,8 @@ public:
   // Memory.
   Value gep(Value pointer, Value byteOffset);
   Value loadI32(Value pointer, Value index);
+  Value loadF32(Value pointer, Value index);
+  Value mulF(Value a, Value b);
   /// The dynamic shared memory rounded up to `alignment` (the slack is part
   /// of the size the runtime requests).
   Value alignedSharedMemory(StringRef symbol, int64_t alignment);
@@ -140,6 +142,10 @@ public:
   void wgmmaFence();
   void wgmmaCommit();
   void wgmmaWait(int64_t pending);
+  /// The reduction step of one wgmma: 32 bytes of `dtype` elements.
+  static int64_t wgmmaK(mggemmDtype dtype) {
+    return 32 / mggemmElementBytes(dtype);
+  }
   Value wgmma(Value acc, Value descA, Value descB, int64_t n, mggemmDtype dtype,
               bool transposeA, bool transposeB);
   Value zeroAccumulator(int64_t numRegisters);

@@ -130,3 +130,19 @@ func.func @destination_reused(%x: tensor<?x64xbf16>, %w: tensor<4x64x64xbf16>,
          outs(%dw : tensor<4x64x64xbf16>) -> tensor<4x64x64xbf16>
   return %0, %y, %1, %dw : tensor<?x64xbf16>, tensor<?x64xbf16>, tensor<4x64x64xbf16>, tensor<4x64x64xbf16>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @scaled_grouped_matmul(
+// CHECK-SAME:    %[[X:[^:]*]]: memref<?x256xf8E4M3FN>, %[[W:[^:]*]]: memref<2x128x256xf8E4M3FN>, %[[SX:[^:]*]]: memref<?xf32>, %[[SW:[^:]*]]: memref<2x128xf32>, %[[S:[^:]*]]: memref<2xi32>, %[[Y:[^:]*]]: memref<?x128xbf16>) -> memref<?x128xbf16>
+// CHECK-NEXT:    mggemm.scaled_grouped_matmul ins(%[[X]], %[[W]], %[[SX]], %[[SW]], %[[S]] : {{.*}}) outs(%[[Y]] : memref<?x128xbf16>){{$}}
+// CHECK-NEXT:    return %[[Y]]
+func.func @scaled_grouped_matmul(%x: tensor<?x256xf8E4M3FN>, %w: tensor<2x128x256xf8E4M3FN>,
+                                 %sx: tensor<?xf32>, %sw: tensor<2x128xf32>,
+                                 %sizes: tensor<2xi32>, %y: tensor<?x128xbf16>) -> tensor<?x128xbf16> {
+  %0 = mggemm.scaled_grouped_matmul
+         ins(%x, %w, %sx, %sw, %sizes : tensor<?x256xf8E4M3FN>, tensor<2x128x256xf8E4M3FN>,
+                                        tensor<?xf32>, tensor<2x128xf32>, tensor<2xi32>)
+         outs(%y : tensor<?x128xbf16>) -> tensor<?x128xbf16>
+  return %0 : tensor<?x128xbf16>
+}

@@ -206,7 +206,7 @@ func.func @tile_config_exceeds_shared_memory(%dy: tensor<?x64xbf16>, %x: tensor<
 
 // -----
 
-// expected-error @+1 {{tile k must be 64 (one 128-byte swizzled row of 16-bit elements), but is 32}}
+// expected-error @+1 {{tile k must be 64 or 128 (one 128-byte swizzled row of 16-bit or 8-bit elements), but is 32}}
 #bad_k = #mggemm.tile_config<m = 128, n = 256, k = 32, stages = 4>
 
 // -----
@@ -223,3 +223,115 @@ func.func @tile_config_exceeds_shared_memory(%dy: tensor<?x64xbf16>, %x: tensor<
 
 // expected-error @+1 {{tile n must be 128 or 256 with a 2x1 cluster (each CTA loads half of B in 64-wide boxes), but is 192}}
 #bad_cluster_n = #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 4, cluster_m = 2>
+
+//===----------------------------------------------------------------------===//
+// Scaled (fp8) products
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @scaled_bf16_operand(%x: tensor<?x64xbf16>, %w: tensor<4x64x64xf8E4M3FN>,
+                               %sx: tensor<?xf32>, %sw: tensor<4x64xf32>,
+                               %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'input' must have element type 'f8E4M3FN' (an fp8 operand), but has 'bf16'}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x64xbf16>, tensor<4x64x64xf8E4M3FN>, tensor<?xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_f16_product(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4M3FN>,
+                              %sx: tensor<?xf32>, %sw: tensor<4x64xf32>,
+                              %sizes: tensor<4xi32>, %y: tensor<?x64xf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'init' must have element type 'bf16' (the scaled product), but has 'f16'}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x64xf8E4M3FN>, tensor<4x64x64xf8E4M3FN>, tensor<?xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x64xf16>) -> tensor<?x64xf16>
+  return
+}
+
+// -----
+
+func.func @scaled_bf16_scales(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4M3FN>,
+                              %sx: tensor<?xbf16>, %sw: tensor<4x64xf32>,
+                              %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'input_scale' must have element type 'f32' (row scales), but has 'bf16'}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x64xf8E4M3FN>, tensor<4x64x64xf8E4M3FN>, tensor<?xbf16>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_weight_scale_rank(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4M3FN>,
+                                    %sx: tensor<?xf32>, %sw: tensor<256xf32>,
+                                    %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'weight_scale' must have rank 2 ([G, N]), but has rank 1}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x64xf8E4M3FN>, tensor<4x64x64xf8E4M3FN>, tensor<?xf32>, tensor<256xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_weight_scale_per_k(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x128x64xf8E4M3FN>,
+                                     %sx: tensor<?xf32>, %sw: tensor<4x64xf32>,
+                                     %sizes: tensor<4xi32>, %y: tensor<?x128xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op dimension N is 128 in 'weight' (dim 1) but 64 in 'weight_scale' (dim 1)}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x64xf8E4M3FN>, tensor<4x128x64xf8E4M3FN>, tensor<?xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x128xbf16>) -> tensor<?x128xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_input_scale_rows(%x: tensor<100x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4M3FN>,
+                                   %sx: tensor<99xf32>, %sw: tensor<4x64xf32>,
+                                   %sizes: tensor<4xi32>, %y: tensor<100x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op dimension M is 100 in 'input' (dim 0) but 99 in 'input_scale' (dim 0)}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<100x64xf8E4M3FN>, tensor<4x64x64xf8E4M3FN>, tensor<99xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%y : tensor<100x64xbf16>) -> tensor<100x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_k_not_multiple_of_16(%x: tensor<?x72xf8E4M3FN>, %w: tensor<4x64x72xf8E4M3FN>,
+                                       %sx: tensor<?xf32>, %sw: tensor<4x64xf32>,
+                                       %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op dimension K must be a multiple of 16 (TMA needs 16-byte row strides), but is 72}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x72xf8E4M3FN>, tensor<4x64x72xf8E4M3FN>, tensor<?xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_tile_k_of_16_bit(%x: memref<?x64xf8E4M3FN>, %w: memref<4x64x64xf8E4M3FN>,
+                                   %sx: memref<?xf32>, %sw: memref<4x64xf32>,
+                                   %sizes: memref<4xi32>, %y: memref<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4> has k = 64, but one 128-byte swizzled row of 'f8E4M3FN' holds 128 elements}}
+  mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x64xf8E4M3FN>, memref<4x64x64xf8E4M3FN>, memref<?xf32>, memref<4x64xf32>, memref<4xi32>)
+      outs(%y : memref<?x64xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  return
+}
+
+// -----
+
+func.func @fp8_unscaled(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4M3FN>,
+                        %sizes: tensor<4xi32>, %y: tensor<?x64xf8E4M3FN>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op element type must be bf16 or f16, but 'input' has 'f8E4M3FN'}}
+  %0 = mggemm.grouped_matmul ins(%x, %w, %sizes : tensor<?x64xf8E4M3FN>, tensor<4x64x64xf8E4M3FN>, tensor<4xi32>)
+         outs(%y : tensor<?x64xf8E4M3FN>) -> tensor<?x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @bf16_tile_k_of_8_bit(%x: memref<?x64xbf16>, %w: memref<4x64x64xbf16>,
+                                %sizes: memref<4xi32>, %y: memref<?x64xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4> has k = 128, but one 128-byte swizzled row of 'bf16' holds 64 elements}}
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x64xbf16>, memref<4x64x64xbf16>, memref<4xi32>)
+      outs(%y : memref<?x64xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4>}
+  return
+}

@@ -163,3 +163,29 @@ func.func @backward_memref(%dy: memref<?x64xf16>, %x: memref<?x64xf16>,
 func.func @tile_config_attr() attributes {mggemm.hint = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>} {
   return
 }
+
+// CHECK-LABEL: func.func @scaled_grouped_matmul_tensor(
+// CHECK:         mggemm.scaled_grouped_matmul ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>, tensor<?xf32>, tensor<8x4096xf32>, tensor<8xi32>) outs(%{{.*}} : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+func.func @scaled_grouped_matmul_tensor(%x: tensor<?x7168xf8E4M3FN>, %w: tensor<8x4096x7168xf8E4M3FN>,
+                                        %sx: tensor<?xf32>, %sw: tensor<8x4096xf32>,
+                                        %sizes: tensor<8xi32>, %y: tensor<?x4096xbf16>) -> tensor<?x4096xbf16> {
+  %0 = mggemm.scaled_grouped_matmul
+         ins(%x, %w, %sx, %sw, %sizes : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>,
+                                        tensor<?xf32>, tensor<8x4096xf32>, tensor<8xi32>)
+         outs(%y : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+  return %0 : tensor<?x4096xbf16>
+}
+
+// CHECK-LABEL: func.func @scaled_grouped_matmul_memref(
+// CHECK:         mggemm.scaled_grouped_matmul ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : memref<?x256xf8E4M3FN>, memref<2x128x256xf8E4M3FN>, memref<?xf32>, memref<2x128xf32>, memref<2xi32>) outs(%{{.*}} : memref<?x128xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+// CHECK-NOT:     ->
+func.func @scaled_grouped_matmul_memref(%x: memref<?x256xf8E4M3FN>, %w: memref<2x128x256xf8E4M3FN>,
+                                        %sx: memref<?xf32>, %sw: memref<2x128xf32>,
+                                        %sizes: memref<2xi32>, %y: memref<?x128xbf16>) {
+  mggemm.scaled_grouped_matmul
+      ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<2x128x256xf8E4M3FN>,
+                                     memref<?xf32>, memref<2x128xf32>, memref<2xi32>)
+      outs(%y : memref<?x128xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+  return
+}

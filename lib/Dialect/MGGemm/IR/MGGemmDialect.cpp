@@ -46,9 +46,9 @@ TileConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t m,
                           "the 64-element swizzle width, at most the wgmma "
                           "limit of 256), but is "
                        << n;
-  if (k != MGGEMM_SWIZZLE_ELEMS)
-    return emitError() << "tile k must be 64 (one 128-byte swizzled row of "
-                          "16-bit elements), but is "
+  if (k != 64 && k != 128)
+    return emitError() << "tile k must be 64 or 128 (one 128-byte swizzled "
+                          "row of 16-bit or 8-bit elements), but is "
                        << k;
   if (stages < 2 || stages > 8)
     return emitError() << "stages must be between 2 and 8, but is " << stages;

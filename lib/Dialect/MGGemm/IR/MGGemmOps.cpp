@@ -54,17 +54,64 @@ std::string shapeString(ArrayRef<Dim> dims) {
   return s + "]";
 }
 
+/// Element types of the unscaled ops: all bf16 or all f16.
+LogicalResult verifySameElementType(Operation *op, ArrayRef<OperandSpec> data) {
+  Type elementType = getElementTypeOrSelf(data.front().value.getType());
+  if (!elementType.isBF16() && !elementType.isF16())
+    return op->emitOpError() << "element type must be bf16 or f16, but '"
+                             << data.front().name << "' has " << elementType;
+  for (const OperandSpec &spec : data.drop_front()) {
+    Type other = getElementTypeOrSelf(spec.value.getType());
+    if (other != elementType)
+      return op->emitOpError() << "element type of '" << spec.name << "' ("
+                               << other << ") must match '" << data.front().name
+                               << "' (" << elementType << ")";
+  }
+  return success();
+}
+
+/// Element types of the scaled op: f8E4M3FN operands, f32 scales and a bf16
+/// destination.
+LogicalResult verifyScaledElementTypes(Operation *op,
+                                       ArrayRef<OperandSpec> data,
+                                       ArrayRef<OperandSpec> scales,
+                                       ArrayRef<Value> inits) {
+  auto expect = [&](const OperandSpec &spec, Type type,
+                    StringRef role) -> LogicalResult {
+    Type actual = getElementTypeOrSelf(spec.value.getType());
+    if (actual == type)
+      return success();
+    return op->emitOpError() << "'" << spec.name << "' must have element type "
+                             << type << " (" << role << "), but has " << actual;
+  };
+  Builder b(op->getContext());
+  for (const OperandSpec &spec : data) {
+    bool isInit = llvm::is_contained(inits, spec.value);
+    if (failed(isInit ? expect(spec, b.getBF16Type(), "the scaled product")
+                      : expect(spec, b.getType<Float8E4M3FNType>(),
+                               "an fp8 operand")))
+      return failure();
+  }
+  for (const OperandSpec &spec : scales)
+    if (failed(expect(spec, b.getF32Type(), "row scales")))
+      return failure();
+  return success();
+}
+
 /// Checks everything the grouped GEMM ops have in common: one kind of
 /// operand (tensors or memrefs), results that match the destinations, ranks,
 /// element types, consistent M/N/K/G, TMA-legal K and N and a tile
-/// configuration that fits the shared memory of sm_90a.
+/// configuration that fits the shared memory of sm_90a. `scales` are the
+/// row scales of a scaled (fp8) op.
 LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
-                                const OperandSpec &sizes,
-                                ArrayRef<Value> inits,
-                                ArrayRef<TileConfigAttr> tileConfigs) {
+                                const OperandSpec &sizes, ArrayRef<Value> inits,
+                                ArrayRef<TileConfigAttr> tileConfigs,
+                                ArrayRef<OperandSpec> scales = {}) {
   bool isTensor = isa<RankedTensorType>(data.front().value.getType());
   SmallVector<const OperandSpec *> all;
   for (const OperandSpec &spec : data)
+    all.push_back(&spec);
+  for (const OperandSpec &spec : scales)
     all.push_back(&spec);
   all.push_back(&sizes);
   for (const OperandSpec *spec : all) {
@@ -111,18 +158,12 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
            << "'" << sizes.name << "' must have element type i32, but has "
            << getElementTypeOrSelf(sizes.value.getType());
 
+  if (failed(scales.empty()
+                 ? verifySameElementType(op, data)
+                 : verifyScaledElementTypes(op, data, scales, inits)))
+    return failure();
   Type elementType = getElementTypeOrSelf(data.front().value.getType());
-  if (!elementType.isBF16() && !elementType.isF16())
-    return op->emitOpError() << "element type must be bf16 or f16, but '"
-                             << data.front().name << "' has " << elementType;
-  for (const OperandSpec &spec : data.drop_front()) {
-    Type other = getElementTypeOrSelf(spec.value.getType());
-    if (other != elementType)
-      return op->emitOpError()
-             << "element type of '" << spec.name << "' (" << other
-             << ") must match '" << data.front().name << "' ("
-             << elementType << ")";
-  }
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
 
   // Unify the static extents of every symbolic dimension.
   struct Seen {
@@ -148,20 +189,26 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
                << spec->name << "' (dim " << index << ")";
     }
   }
-  for (Dim dim : {Dim::N, Dim::K}) {
+  // Rows of every operand are 16-byte aligned for TMA: K-long rows hold
+  // operand elements, N-long rows 16-bit ones (fp8 ops only read K-long).
+  for (auto [dim, multiple] :
+       {std::pair(Dim::N, int64_t(8)), std::pair(Dim::K, 16 / elementBytes)}) {
     auto it = seen.find(static_cast<unsigned>(dim));
-    if (it != seen.end() && it->second.size % 8 != 0)
+    if (it != seen.end() && it->second.size % multiple != 0)
       return op->emitOpError()
-             << "dimension " << dimName(dim)
-             << " must be a multiple of 8 (TMA needs 16-byte row strides), "
-                "but is "
+             << "dimension " << dimName(dim) << " must be a multiple of "
+             << multiple << " (TMA needs 16-byte row strides), but is "
              << it->second.size;
   }
 
   for (TileConfigAttr tile : tileConfigs) {
     if (!tile)
       continue;
-    int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+    if (tile.getK() * elementBytes != 128)
+      return op->emitOpError()
+             << "tile config " << tile << " has k = " << tile.getK()
+             << ", but one 128-byte swizzled row of " << elementType
+             << " holds " << 128 / elementBytes << " elements";
     int64_t bytes = tile.getSharedMemoryBytes(elementBytes);
     if (bytes > MGGEMM_SM90_MAX_SHARED_MEMORY)
       return op->emitOpError()
@@ -228,6 +275,37 @@ LogicalResult GroupedMatmulOp::verify() {
       {"sizes", getSizes(), {Dim::G}}, {getInit()}, {getTileConfigAttr()});
 }
 
+void ScaledGroupedMatmulOp::build(OpBuilder &builder, OperationState &state,
+                                  Value input, Value weight, Value inputScale,
+                                  Value weightScale, Value sizes, Value init,
+                                  TileConfigAttr tileConfig) {
+  build(builder, state, resultTypeFor(init), input, weight, inputScale,
+        weightScale, sizes, init, tileConfig);
+}
+void ScaledGroupedMatmulOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  addGroupedGemmEffects(*this, effects);
+}
+
+GemmKind ScaledGroupedMatmulOp::getGemmKind() { return GemmKind::forward; }
+Value ScaledGroupedMatmulOp::getLhs() { return getInput(); }
+Value ScaledGroupedMatmulOp::getRhs() { return getWeight(); }
+SmallVector<Value, 2> ScaledGroupedMatmulOp::getScales() {
+  return {getInputScale(), getWeightScale()};
+}
+
+LogicalResult ScaledGroupedMatmulOp::verify() {
+  return verifyGroupedGemm(
+      *this,
+      {{"input", getInput(), {Dim::M, Dim::K}},
+       {"weight", getWeight(), {Dim::G, Dim::N, Dim::K}},
+       {"init", getInit(), {Dim::M, Dim::N}}},
+      {"sizes", getSizes(), {Dim::G}}, {getInit()}, {getTileConfigAttr()},
+      {{"input_scale", getInputScale(), {Dim::M}},
+       {"weight_scale", getWeightScale(), {Dim::G, Dim::N}}});
+}
+
 GemmKind GroupedMatmulGradInputOp::getGemmKind() {
   return GemmKind::grad_input;
 }
@@ -256,6 +334,31 @@ LogicalResult GroupedMatmulGradWeightOp::verify() {
        {"input", getInput(), {Dim::M, Dim::K}},
        {"init", getInit(), {Dim::G, Dim::N, Dim::K}}},
       {"sizes", getSizes(), {Dim::G}}, {getInit()}, {getTileConfigAttr()});
+}
+
+//===----------------------------------------------------------------------===//
+// Element types and runtime dtypes
+//===----------------------------------------------------------------------===//
+
+mggemmDtype mlir::mggemm::getDtype(Type elementType) {
+  if (elementType.isF16())
+    return MGGEMM_DTYPE_F16;
+  if (isa<Float8E4M3FNType>(elementType))
+    return MGGEMM_DTYPE_E4M3;
+  return MGGEMM_DTYPE_BF16;
+}
+
+Type mlir::mggemm::getElementType(MLIRContext *context, mggemmDtype dtype) {
+  Builder b(context);
+  switch (dtype) {
+  case MGGEMM_DTYPE_F16:
+    return b.getF16Type();
+  case MGGEMM_DTYPE_E4M3:
+    return b.getType<Float8E4M3FNType>();
+  case MGGEMM_DTYPE_BF16:
+    break;
+  }
+  return b.getBF16Type();
 }
 
 //===----------------------------------------------------------------------===//

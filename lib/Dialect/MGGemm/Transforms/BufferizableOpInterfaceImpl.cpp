@@ -62,6 +62,8 @@ void mlir::mggemm::registerBufferizableOpInterfaceExternalModels(
   registry.addExtension(+[](MLIRContext *context, MGGemmDialect *) {
     GroupedMatmulOp::attachInterface<
         GroupedGemmBufferization<GroupedMatmulOp>>(*context);
+    ScaledGroupedMatmulOp::attachInterface<
+        GroupedGemmBufferization<ScaledGroupedMatmulOp>>(*context);
     GroupedMatmulGradInputOp::attachInterface<
         GroupedGemmBufferization<GroupedMatmulGradInputOp>>(*context);
     GroupedMatmulGradWeightOp::attachInterface<

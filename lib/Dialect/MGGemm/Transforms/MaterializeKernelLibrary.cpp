@@ -25,49 +25,59 @@ struct MGGemmMaterializeKernelLibraryPass
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     Location loc = module.getLoc();
     int64_t dyn = ShapedType::kDynamic;
-    for (mggemmDtype dtype : mggemmLibraryDtypes) {
-      Type element = dtype == MGGEMM_DTYPE_F16 ? Type(b.getF16Type())
-                                               : Type(b.getBF16Type());
+    auto sizes = MemRefType::get({dyn}, b.getI32Type());
+    auto scales = MemRefType::get({dyn}, b.getF32Type());
+    auto stackedScales = MemRefType::get({dyn, dyn}, b.getF32Type());
+    for (const mggemmLibraryEntry &entry : mggemmLibraryEntries) {
+      Type element = getElementType(ctx, entry.dtype);
       auto matrix = MemRefType::get({dyn, dyn}, element);
       auto stacked = MemRefType::get({dyn, dyn, dyn}, element);
-      auto sizes = MemRefType::get({dyn}, b.getI32Type());
-      for (const mggemmLibraryEntry &entry : mggemmLibraryEntries) {
-        // Operand types in order (lhs, rhs, sizes, out) per kind.
-        SmallVector<Type> types;
-        switch (entry.kind) {
-        case MGGEMM_KIND_FORWARD:    // X, W, sizes, Y
-        case MGGEMM_KIND_GRAD_INPUT: // dY, W, sizes, dX
-          types = {matrix, stacked, sizes, matrix};
-          break;
-        case MGGEMM_KIND_GRAD_WEIGHT: // dY, X, sizes, dW
-          types = {matrix, matrix, sizes, stacked};
-          break;
-        }
-        char name[128];
-        mggemmKernelName(name, sizeof(name), entry.kind, dtype, entry.tile);
-        auto func = func::FuncOp::create(b, loc, std::string(name) + "_entry",
-                                         b.getFunctionType(types, {}));
-        OpBuilder body = OpBuilder::atBlockBegin(func.addEntryBlock());
-        ValueRange args = func.getArguments();
-        auto tile = TileConfigAttr::get(ctx, entry.tile.m, entry.tile.n,
-                                        entry.tile.k, entry.tile.stages,
-                                        mggemmClusterSize(entry.tile), 1);
-        switch (entry.kind) {
-        case MGGEMM_KIND_FORWARD:
+      // Scaled products are bf16.
+      Type outElement =
+          mggemmDtypeIsScaled(entry.dtype) ? Type(b.getBF16Type()) : element;
+      auto outMatrix = MemRefType::get({dyn, dyn}, outElement);
+      // Operand types in order (lhs, rhs, [scales,] sizes, out) per kind.
+      SmallVector<Type> types;
+      switch (entry.kind) {
+      case MGGEMM_KIND_FORWARD:    // X, W, [sX, sW,] sizes, Y
+      case MGGEMM_KIND_GRAD_INPUT: // dY, W, sizes, dX
+        types = {matrix, stacked};
+        if (mggemmDtypeIsScaled(entry.dtype))
+          types.append({scales, stackedScales});
+        types.append({sizes, outMatrix});
+        break;
+      case MGGEMM_KIND_GRAD_WEIGHT: // dY, X, sizes, dW
+        types = {matrix, matrix, sizes, stacked};
+        break;
+      }
+      char name[128];
+      mggemmKernelName(name, sizeof(name), entry.kind, entry.dtype, entry.tile);
+      auto func = func::FuncOp::create(b, loc, std::string(name) + "_entry",
+                                       b.getFunctionType(types, {}));
+      OpBuilder body = OpBuilder::atBlockBegin(func.addEntryBlock());
+      ValueRange args = func.getArguments();
+      auto tile = TileConfigAttr::get(ctx, entry.tile.m, entry.tile.n,
+                                      entry.tile.k, entry.tile.stages,
+                                      mggemmClusterSize(entry.tile), 1);
+      switch (entry.kind) {
+      case MGGEMM_KIND_FORWARD:
+        if (mggemmDtypeIsScaled(entry.dtype))
+          ScaledGroupedMatmulOp::create(body, loc, args[0], args[1], args[2],
+                                        args[3], args[4], args[5], tile);
+        else
           GroupedMatmulOp::create(body, loc, args[0], args[1], args[2], args[3],
                                   tile);
-          break;
-        case MGGEMM_KIND_GRAD_INPUT:
-          GroupedMatmulGradInputOp::create(body, loc, args[0], args[1], args[2],
-                                           args[3], tile);
-          break;
-        case MGGEMM_KIND_GRAD_WEIGHT:
-          GroupedMatmulGradWeightOp::create(body, loc, args[0], args[1],
-                                            args[2], args[3], tile);
-          break;
-        }
-        func::ReturnOp::create(body, loc);
+        break;
+      case MGGEMM_KIND_GRAD_INPUT:
+        GroupedMatmulGradInputOp::create(body, loc, args[0], args[1], args[2],
+                                         args[3], tile);
+        break;
+      case MGGEMM_KIND_GRAD_WEIGHT:
+        GroupedMatmulGradWeightOp::create(body, loc, args[0], args[1], args[2],
+                                          args[3], tile);
+        break;
       }
+      func::ReturnOp::create(body, loc);
     }
   }
 };

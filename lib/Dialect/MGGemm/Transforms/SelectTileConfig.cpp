@@ -43,8 +43,7 @@ TileConfigAttr chooseFor(MLIRContext *context, GemmKind kind, Type lhsType,
     k = orUnknown(out.getDimSize(2));
     break;
   }
-  mggemmDtype dtype =
-      lhs.getElementType().isF16() ? MGGEMM_DTYPE_F16 : MGGEMM_DTYPE_BF16;
+  mggemmDtype dtype = getDtype(lhs.getElementType());
   // Rows per group are data (the sizes live on the device): unknown here.
   mggemmTileConfig tile = mggemmSelectTileConfig(
       static_cast<mggemmKind>(kind), dtype, n, k, /*rowsPerGroup=*/-1);

@@ -25,6 +25,11 @@ def MGGemm_GroupedGemmOpInterface : OpInterface<"GroupedGemmOpInterface"> {
       "::mlir::Value", "getInit">,
     InterfaceMethod<"The tile configuration, if one is attached.",
       "::mlir::mggemm::TileConfigAttr", "getTileConfigAttr">,
+    InterfaceMethod<[{
+        The f32 scales of the lhs and rhs rows, for fp8 operands; none
+        otherwise.
+      }], "::llvm::SmallVector<::mlir::Value, 2>", "getScales", (ins), [{}],
+      [{ return {}; }]>,
   ];
 }
 

@@ -73,6 +73,58 @@ def MGGemm_GroupedMatmulOp : MGGemm_SingleProductOp<"grouped_matmul"> {
   }];
 }
 
+def MGGemm_ScaledGroupedMatmulOp : MGGemm_Op<"scaled_grouped_matmul", [
+    DeclareOpInterfaceMethods<MGGemm_GroupedGemmOpInterface,
+                              ["getGemmKind", "getLhs", "getRhs", "getScales"]>]> {
+  let summary = "Forward grouped GEMM of fp8 operands with row-wise scales";
+  let description = [{
+    The forward product of `mggemm.grouped_matmul` on f8E4M3FN operands,
+    each row of which carries an f32 scale: for row `r` of group `g`,
+
+    ```
+    Y[r, n] = bf16(input_scale[r] * weight_scale[g, n] * Σ_k X[r, k] · W[g, n, k])
+    ```
+
+    with the sum in f32. `input_scale` is `[M]` and `weight_scale` is
+    `[G, N]` (the row-wise convention of `torch._scaled_grouped_mm`); the
+    destination is bf16. `K` must be a multiple of 16 (16-byte TMA rows).
+
+    The fp8 input gradient is this op too: `dX = dY · W[g]` is the product
+    of `dY` (quantized per row) with `Wᵀ` stored `[G, K, N]` (quantized per
+    row of `Wᵀ`), because fp8 `wgmma` reads both operands K-major.
+
+    ```mlir
+    %y = mggemm.scaled_grouped_matmul
+           ins(%x, %w, %sx, %sw, %sizes : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>,
+                                          tensor<?xf32>, tensor<8x4096xf32>, tensor<8xi32>)
+           outs(%init : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+    ```
+  }];
+  let arguments = (ins MGGemm_TensorOrMemRef:$input, MGGemm_TensorOrMemRef:$weight,
+                       MGGemm_TensorOrMemRef:$input_scale,
+                       MGGemm_TensorOrMemRef:$weight_scale,
+                       MGGemm_TensorOrMemRef:$sizes, MGGemm_TensorOrMemRef:$init,
+                       OptionalAttr<MGGemm_TileConfigAttr>:$tile_config);
+  let results = (outs Optional<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    `ins` `(` $input `,` $weight `,` $input_scale `,` $weight_scale `,` $sizes `:`
+        type($input) `,` type($weight) `,` type($input_scale) `,`
+        type($weight_scale) `,` type($sizes) `)`
+    `outs` `(` $init `:` type($init) `)` attr-dict (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$weight,
+                   "::mlir::Value":$inputScale, "::mlir::Value":$weightScale,
+                   "::mlir::Value":$sizes, "::mlir::Value":$init,
+                   CArg<"::mlir::mggemm::TileConfigAttr", "{}">:$tileConfig)>
+  ];
+}
+
 def MGGemm_GroupedMatmulGradInputOp
     : MGGemm_SingleProductOp<"grouped_matmul_grad_input"> {
   let summary = "Grouped GEMM input gradient: dX_g = dY_g · W_g";
