@@ -2,9 +2,9 @@
 # Runs mggemm-run over the GPU test matrix. scripts/bundle copies this file to
 # stage/run-gpu-tests.sh; run it there, on the GPU machine:
 #
-#   stage/run-gpu-tests.sh [all|preflight|fixed|random|edge|stress]... [options]
+#   stage/run-gpu-tests.sh [all|preflight|fixed|random|edge|fp8|stress]... [options]
 #
-#   all (default)  preflight, edge, fixed, random and stress
+#   all (default)  preflight, edge, fixed, random, fp8 and stress
 #   preflight      the runtime's unit tests and mggemm-run --list
 #   edge           empty and one-row groups, M = 0, M past the sizes, checked
 #                  mode, odd N and K, f16
@@ -16,6 +16,8 @@
 #                  seeds 1..n; M from 0 to 65536, empty and one-row groups)
 #   Every case of edge, fixed and random runs for every variant (forward,
 #   grad_input, grad_weight, backward).
+#   fp8            the scaled e4m3 forward product (--dtype e4m3) on the
+#                  fixed shapes, edge cases and both kernel shapes
 #   stress         mggemm-run --stress: $MGGEMM_TEST_STRESS (1000) random
 #                  cases over all variants (G up to 1024, invalid sizes too,
 #                  each launched twice and compared bitwise) on
@@ -46,7 +48,7 @@ groups=()
 
 while (($#)); do
   case "$1" in
-  all | preflight | fixed | random | edge | stress) groups+=("$1") ;;
+  all | preflight | fixed | random | edge | fp8 | stress) groups+=("$1") ;;
   --variants) variants="$2"; shift ;;
   --budget) budget="$2"; shift ;;
   --timeout) case_timeout="$2"; shift ;;
@@ -194,6 +196,29 @@ if wants random; then
     ((seed % 4 == 3)) && dtype=f16
     for_variants "random seed=$seed $dtype" --random-shape --seed "$seed" \
       --dtype "$dtype"
+  done
+fi
+
+if wants fp8; then
+  fp8() { run_case "fp8 $1" --dtype e4m3 --variant forward "${@:2}"; }
+  for nk in "2048 7168" "7168 2048" "14336 4096" "4096 14336"; do
+    read -r N K <<<"$nk"
+    for G in 1 8 64 256; do
+      fp8 "N=$N K=$K G=$G" --groups "$G" --m "${MGGEMM_TEST_M:-8192}" \
+        --n "$N" --k "$K" --split imbalanced --seed "$G"
+    done
+  done
+  fp8 "empty and one-row groups" --sizes 0,1,0,127,0,129,0 --n 264 --k 144
+  fp8 "odd N K" --groups 5 --m 3001 --split random --n 136 --k 48
+  fp8 "M = 0" --groups 4 --m 0 --n 512 --k 512
+  fp8 "M past the sizes" --m 1000 --sizes 100,200,300 --n 512 --k 256
+  fp8 "negative and huge sizes" --m 300 --sizes 100,-5,2147483647,50 \
+    --n 264 --k 144
+  fp8 "K = 16" --groups 3 --m 700 --split random --n 1024 --k 16
+  fp8 "invalid K" --groups 2 --m 64 --n 64 --k 72 --expect-status invalid_value
+  for c in 1 2; do
+    fp8 "tile c$c" --groups 16 --m 20000 --split imbalanced --n 4096 \
+      --k 7168 --tile "128x256x128s4c$c"
   done
 fi
 

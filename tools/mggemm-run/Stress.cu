@@ -79,6 +79,9 @@ StressCase makeCase(uint64_t seed, int64_t index, int64_t maxGroups) {
   c.seed = random.next();
   c.variant = (Variant)random.between(0, 3);
   c.dtype = random.uniform() < 0.8 ? MGGEMM_DTYPE_BF16 : MGGEMM_DTYPE_F16;
+  // A third of the forward cases are scaled fp8 products.
+  if (c.variant == Variant::Forward && random.uniform() < 0.33)
+    c.dtype = MGGEMM_DTYPE_E4M3;
   Problem &p = c.problem;
   p.G = logUniform(random, 1, maxGroups);
   p.N = pickDim(random);
@@ -89,6 +92,9 @@ StressCase makeCase(uint64_t seed, int64_t index, int64_t maxGroups) {
     if (p.N == 8 && p.K == 8)
       break;
   }
+  // fp8 rows of K elements must fill multiples of 16 bytes.
+  if (mggemmDtypeIsScaled(c.dtype))
+    p.K = (p.K + 15) / 16 * 16;
   int64_t maxM =
       std::min<int64_t>({kMaxRows, kMaxTensorElements / std::max(p.N, p.K),
                          (int64_t)(kMaxFlops / (2.0 * p.N * p.K))});
