@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every kernel variant under compute-sanitizer (memcheck, racecheck,
-# synccheck, initcheck) on small, tail-heavy shapes, and on invalid sizes
+# Runs every kernel variant, and the fp8 forward kernels, under
+# compute-sanitizer (memcheck, racecheck, synccheck, initcheck) on small,
+# tail-heavy shapes, and on invalid sizes
 # (negative, adding up past M) that the kernels must clamp. Run it on the GPU
 # machine from the bundle: stage/sanitize-gpu.sh. Logs go to $OUT.
 set -u -o pipefail
@@ -11,24 +12,33 @@ mkdir -p "$out"
 failures=0
 shapes=("--sizes 0,1,130,77,0,64 --n 264 --k 200" "--sizes 3,0,129 --n 136 --k 72"
   "--m 150 --sizes 5,-3,200,77 --n 136 --k 72")
-# Both kernel shapes of the library: without and with clusters.
-tiles=(128x256x64s4c1 128x256x64s4c2)
+# fp8 rows are multiples of 16 bytes: K rounded up to 16.
+fp8_shapes=("--sizes 0,1,130,77,0,64 --n 264 --k 208" "--sizes 3,0,129 --n 136 --k 80"
+  "--m 150 --sizes 5,-3,200,77 --n 136 --k 80")
+sanitize() { # TOOL TILE ARGS...
+  local tool="$1" tile="$2"
+  shift 2
+  if compute-sanitizer --tool "$tool" --error-exitcode 9 "$run" "$@" \
+    --tile "$tile" --check >>"$out/sanitizer.log" 2>&1; then
+    result=clean
+  else
+    result=FAIL
+    failures=$((failures + 1))
+  fi
+  printf '%-10s %-60s %-16s %s\n' "$tool" "$*" "$tile" "$result"
+}
 for tool in memcheck racecheck synccheck initcheck; do
-  for variant in forward grad_input grad_weight backward; do
-    for shape in "${shapes[@]}"; do
-      for tile in "${tiles[@]}"; do
+  # Both kernel shapes of the library: without and with clusters.
+  for c in 1 2; do
+    for variant in forward grad_input grad_weight backward; do
+      for shape in "${shapes[@]}"; do
         # shellcheck disable=SC2086
-        if compute-sanitizer --tool "$tool" --error-exitcode 9 "$run" \
-          --variant "$variant" $shape --tile "$tile" --check \
-          >>"$out/sanitizer.log" 2>&1; then
-          result=clean
-        else
-          result=FAIL
-          failures=$((failures + 1))
-        fi
-        printf '%-10s %-12s %-45s %-15s %s\n' "$tool" "$variant" "$shape" \
-          "$tile" "$result"
+        sanitize "$tool" "128x256x64s4c$c" --variant "$variant" $shape
       done
+    done
+    for shape in "${fp8_shapes[@]}"; do
+      # shellcheck disable=SC2086
+      sanitize "$tool" "128x256x128s4c$c" --dtype e4m3 $shape
     done
   done
 done
