@@ -36,6 +36,8 @@ _LAZY: Dict[str, str] = {
     "grouped_mm_grad_input": "ops",
     "grouped_mm_grad_weight": "ops",
     "grouped_mm_backward": "ops",
+    "grouped_mm_fp8": "ops",
+    "quantize_fp8_rowwise": "ops",
     "grouped_gemm_forward": "compat",
     "grouped_gemm_backward": "compat",
     "mg_grouped_gemm": "compat",
@@ -43,6 +45,7 @@ _LAZY: Dict[str, str] = {
     "reference_grad_input": "reference",
     "reference_grad_weight": "reference",
     "reference_backward": "reference",
+    "reference_scaled_forward": "reference",
     "compare": "reference",
     "Comparison": "reference",
 }
@@ -61,8 +64,10 @@ if TYPE_CHECKING or importlib.util.find_spec("torch") is not None:
     from .ops import (
         grouped_mm,
         grouped_mm_backward,
+        grouped_mm_fp8,
         grouped_mm_grad_input,
         grouped_mm_grad_weight,
+        quantize_fp8_rowwise,
     )
     from .reference import (
         Comparison,
@@ -71,6 +76,7 @@ if TYPE_CHECKING or importlib.util.find_spec("torch") is not None:
         reference_forward,
         reference_grad_input,
         reference_grad_weight,
+        reference_scaled_forward,
     )
 
 

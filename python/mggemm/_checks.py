@@ -19,6 +19,9 @@ from typing import Any, Optional, Sequence, Tuple
 #: Element types the kernels compute in (fp32 accumulation inside).
 SUPPORTED_DTYPES: Tuple[str, ...] = ("bfloat16", "float16")
 
+#: The fp8 element type of the scaled forward product (bf16 output).
+FP8_DTYPE = "float8_e4m3fn"
+
 #: N and K must be multiples of this: TMA wants 16-byte row strides and
 #: 16-bit elements are 2 bytes each.
 DIM_ALIGNMENT = 8
@@ -221,13 +224,14 @@ def _check_pointer(t: TensorSpec) -> None:
         )
 
 
-def _check_multiple(value: Any, what: str, where: str) -> None:
-    if value % DIM_ALIGNMENT != 0:
-        pad = (-value) % DIM_ALIGNMENT
+def _check_multiple(value: Any, what: str, where: str,
+                    multiple: int = DIM_ALIGNMENT) -> None:
+    if value % multiple != 0:
+        pad = (-value) % multiple
         raise ValueError(
-            f"{what}={value} ({where}) is not a multiple of {DIM_ALIGNMENT}: "
+            f"{what}={value} ({where}) is not a multiple of {multiple}: "
             f"TMA needs 16-byte aligned row strides; pad {what} to a multiple "
-            f"of {DIM_ALIGNMENT} (add {pad} zero columns, e.g. with "
+            f"of {multiple} (add {pad} zero columns, e.g. with "
             f"torch.nn.functional.pad, to every operand that has {what})"
         )
 
@@ -263,14 +267,23 @@ def _check_groups_vs_rows(M: Any, G: Any, rows_from: str) -> None:
         )
 
 
-def check_forward(x: TensorSpec, w: TensorSpec, sizes: TensorSpec) -> Problem:
-    """Y[M, N] = per group g: X_g · W[g]ᵀ with X [M, K], W [G, N, K]."""
+def _check_forward_ranks(x: TensorSpec, w: TensorSpec) -> None:
     _check_rank(x, 2, "[M, K] (tokens x features)",
                 f"flatten leading dimensions with {x.name}.reshape(-1, {x.name}.shape[-1])")
     _check_rank(w, 3, "[G, N, K] (one nn.Linear weight [N, K] per group)",
                 f"for the seed's stacked [G*N, K] layout use {w.name}.view(G, -1, K) "
                 f"or mggemm.grouped_gemm_forward")
+
+
+def check_forward(x: TensorSpec, w: TensorSpec, sizes: TensorSpec) -> Problem:
+    """Y[M, N] = per group g: X_g · W[g]ᵀ with X [M, K], W [G, N, K]."""
+    _check_forward_ranks(x, w)
     dtype = _check_same_dtype(x, w)
+    return _check_forward_shapes(x, w, sizes, dtype, k_multiple=DIM_ALIGNMENT)
+
+
+def _check_forward_shapes(x: TensorSpec, w: TensorSpec, sizes: TensorSpec,
+                          dtype: str, k_multiple: int) -> Problem:
     M, K = x.shape
     G, N, Kw = w.shape
     if K != Kw:
@@ -281,11 +294,55 @@ def check_forward(x: TensorSpec, w: TensorSpec, sizes: TensorSpec) -> Problem:
         )
     _check_sizes(sizes, G, w.name)
     _check_multiple(N, "N", f"{w.name}.shape[1]")
-    _check_multiple(K, "K", f"{x.name}.shape[1]")
+    _check_multiple(K, "K", f"{x.name}.shape[1]", k_multiple)
     _check_int32(M=M, N=N, K=K, G=G)
     _check_groups_vs_rows(M, G, x.name)
     device = _check_tensors(x, w, sizes)
     return Problem(M=M, N=N, K=K, G=G, dtype=dtype, device=device)
+
+
+def _check_scale(scale: TensorSpec, shape: Tuple[Any, ...], layout: str,
+                 device: str, ref: str) -> None:
+    dtype = canonical_dtype(scale.dtype)
+    if dtype != "float32":
+        raise TypeError(
+            f"{scale.name} must be torch.float32 (one scale per row), got "
+            f"{_torch_name(dtype)}: use {scale.name}.float()"
+        )
+    if tuple(scale.shape) != tuple(shape):
+        raise ValueError(
+            f"{scale.name} must have shape {layout} = {_fmt_shape(shape)}, got "
+            f"{_fmt_shape(scale.shape)} (row-wise scales, as "
+            f"mggemm.quantize_fp8_rowwise returns them)"
+        )
+    _check_device(scale, device, ref)
+    _check_contiguous(scale)
+    if scale.data_ptr is not None and scale.data_ptr % 4 != 0:
+        raise ValueError(
+            f"{scale.name} starts at address {scale.data_ptr:#x}, which is not "
+            f"4-byte aligned: call {scale.name}.clone()"
+        )
+
+
+def check_scaled_forward(x: TensorSpec, w: TensorSpec, scale_x: TensorSpec,
+                         scale_w: TensorSpec, sizes: TensorSpec) -> Problem:
+    """Y[M, N] (bf16) = per group g: (scale_x X_g) · (scale_w[g] W[g])ᵀ with
+    fp8 X [M, K], W [G, N, K], scale_x [M] and scale_w [G, N]."""
+    _check_forward_ranks(x, w)
+    for t in (x, w):
+        dtype = canonical_dtype(t.dtype)
+        if dtype != FP8_DTYPE:
+            raise TypeError(
+                f"{t.name} has dtype {_torch_name(dtype)}, but the scaled "
+                f"product takes torch.{FP8_DTYPE} operands: quantize with "
+                f"mggemm.quantize_fp8_rowwise({t.name}), or call grouped_mm "
+                f"without scales for bf16/f16"
+            )
+    # fp8 rows of K elements must fill multiples of 16 bytes.
+    p = _check_forward_shapes(x, w, sizes, FP8_DTYPE, k_multiple=16)
+    _check_scale(scale_x, (p.M,), "[M]", p.device, x.name)
+    _check_scale(scale_w, (p.G, p.N), "[G, N]", p.device, x.name)
+    return p
 
 
 def check_grad_input(dy: TensorSpec, w: TensorSpec, sizes: TensorSpec) -> Problem:

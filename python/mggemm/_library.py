@@ -46,6 +46,7 @@ class Dtype(enum.IntEnum):
 
     BF16 = 0
     F16 = 1
+    E4M3 = 2  # float8_e4m3fn operands with f32 row scales, bf16 output
 
 
 class Kind(enum.IntEnum):
@@ -57,7 +58,11 @@ class Kind(enum.IntEnum):
 
 
 #: Canonical dtype names (see ``_checks.canonical_dtype``) to C enum values.
-DTYPE_CODES: Mapping[str, Dtype] = {"bfloat16": Dtype.BF16, "float16": Dtype.F16}
+DTYPE_CODES: Mapping[str, Dtype] = {
+    "bfloat16": Dtype.BF16,
+    "float16": Dtype.F16,
+    "float8_e4m3fn": Dtype.E4M3,
+}
 
 
 class MggemmError(RuntimeError):
@@ -137,6 +142,10 @@ _PROTOTYPES: Mapping[str, Tuple[object, List[object]]] = {
     "mggemmGradInput": (_c_int, [_c_ptr, _c_ptr, _c_ptr, _c_ptr, *_DIMS, _c_int, _c_ptr]),
     "mggemmGradWeight": (_c_int, [_c_ptr, _c_ptr, _c_ptr, _c_ptr, *_DIMS, _c_int, _c_ptr]),
     "mggemmBackward": (
+        _c_int,
+        [_c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, *_DIMS, _c_int, _c_ptr],
+    ),
+    "mggemmScaledForward": (
         _c_int,
         [_c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, *_DIMS, _c_int, _c_ptr],
     ),
@@ -228,6 +237,14 @@ class Runtime:
         """Both gradients back to back on ``stream`` (mggemmBackward)."""
         self._check("mggemmBackward", self._fn("mggemmBackward")(
             dy, x, w, sizes, dx, dw, M, N, K, G, int(dtype), stream))
+
+    def scaled_forward(self, x: int, w: int, scale_x: int, scale_w: int, sizes: int,
+                       y: int, M: int, N: int, K: int, G: int, dtype: Dtype,
+                       stream: int) -> None:
+        """Y = per group (scale_x X_g) · (scale_w[g] W[g])ᵀ on fp8 operands,
+        bf16 out (mggemmScaledForward)."""
+        self._check("mggemmScaledForward", self._fn("mggemmScaledForward")(
+            x, w, scale_x, scale_w, sizes, y, M, N, K, G, int(dtype), stream))
 
     def set_checked_mode(self, enabled: bool) -> None:
         self._fn("mggemmSetCheckedMode")(1 if enabled else 0)

@@ -6,7 +6,10 @@
 
 Peers: ``torch._grouped_mm`` (forward ``(X, Wᵀ)``, grad_input ``(dY, W)``,
 grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
-``torch.mm`` loop. Per shape and split (balanced, and a seeded Dirichlet
+``torch.mm`` loop. The opt-in variant ``fp8_forward`` times the scaled fp8
+forward product (inputs quantized per row to float8_e4m3fn before timing)
+against ``torch._scaled_grouped_mm`` (in the ``torch_grouped_mm`` column;
+the loop has no fp8 form). Per shape and split (balanced, and a seeded Dirichlet
 split with empty groups) and variant, every implementation's output is
 checked once against the fp32 reference; one that fails is not timed, and
 the JSON says why. The implementations are then timed interleaved, in
@@ -45,7 +48,9 @@ ANCHOR_SHAPES: Tuple[Shape, ...] = (
     (8, 32768, 4096, 14336),
     (128, 8192, 2048, 7168),
 )
-VARIANTS = ("forward", "grad_input", "grad_weight")
+VARIANTS = ("forward", "grad_input", "grad_weight", "fp8_forward")
+#: What runs without --variants: the bf16/f16 products.
+DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
 SPLITS = ("balanced", "imbalanced")
 IMPLS = ("mggemm", "torch_grouped_mm", "loop")
 DTYPES = {"bf16": "bfloat16", "f16": "float16"}
@@ -95,9 +100,11 @@ def flops(shape: Shape) -> int:
 
 def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
     """Bytes an ideal kernel moves: each input read once, the output written
-    once."""
+    once (fp8: one-byte inputs, a bf16 output; scales are negligible)."""
     g, m, n, k = shape
     x, w, y = m * k, g * n * k, m * n
+    if variant == "fp8_forward":
+        return x + w + 2 * y
     traffic = {"forward": x + w + y, "grad_input": y + w + x, "grad_weight": y + x + w}
     return traffic[variant] * element_bytes
 
@@ -110,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--shapes", type=parse_shapes, default=None,
                     help="'anchor' or GxMxNxK,... (default: anchor; --quick: the first two)")
     ap.add_argument("--variants", type=lambda s: parse_choices(s, VARIANTS, "variant"),
-                    default=list(VARIANTS), help=f"comma list of {', '.join(VARIANTS)}")
+                    default=list(DEFAULT_VARIANTS),
+                    help=f"comma list of {', '.join(VARIANTS)} (default: all but fp8_forward)")
     ap.add_argument("--splits", type=lambda s: parse_choices(s, SPLITS, "split"),
                     default=list(SPLITS), help=f"comma list of {', '.join(SPLITS)}")
     ap.add_argument("--impls", type=lambda s: parse_choices(s, IMPLS, "implementation"),
@@ -149,6 +157,16 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, Any]], sizes: Any,
 
     from . import ops
 
+    if variant == "fp8_forward":  # copies: (x, w, scale_x, scale_w)
+        if impl == "mggemm":
+            return lambda i: ops.grouped_mm(copies[i][0], copies[i][1], sizes,
+                                            scale_x=copies[i][2], scale_w=copies[i][3])
+        if impl == "torch_grouped_mm":
+            return lambda i: torch._scaled_grouped_mm(
+                copies[i][0], copies[i][1].transpose(-2, -1), scale_a=copies[i][2],
+                scale_b=copies[i][3], offs=offs, out_dtype=torch.bfloat16)
+        raise ValueError("the per-expert loop has no fp8 form; torch._scaled_grouped_mm "
+                         "is the fp8 peer")
     if impl == "mggemm":
         op = {"forward": ops.grouped_mm, "grad_input": ops.grouped_mm_grad_input,
               "grad_weight": ops.grouped_mm_grad_weight}[variant]
@@ -311,11 +329,20 @@ class Bench:
         dy = torch.randn(m, n, device="cuda", dtype=self.dtype, generator=gen)
         sizes = torch.tensor(sizes_list, dtype=torch.int32, device="cuda")
         offs = torch.cumsum(sizes, 0, dtype=torch.int32)
-        operands = {"forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
-        out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k)}
+        operands: Dict[str, Tuple[Any, ...]] = {
+            "forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
+        out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k),
+                      "fp8_forward": (m, n)}
         refs = {"forward": lambda: reference.reference_forward(x, w, sizes),
                 "grad_input": lambda: reference.reference_grad_input(dy, w, sizes),
                 "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
+        if "fp8_forward" in self.args.variants:
+            from .ops import quantize_fp8_rowwise
+
+            qx, sx = quantize_fp8_rowwise(x)
+            qw, sw = quantize_fp8_rowwise(w)
+            operands["fp8_forward"] = (qx, qw, sx, sw)
+            refs["fp8_forward"] = lambda: reference.reference_scaled_forward(qx, qw, sx, sw, sizes)
         copy_bw = self.result["copy"].get("gb_per_s")
         for variant in self.args.variants:
             case: Dict[str, Any] = {
@@ -325,7 +352,8 @@ class Bench:
             }
             if copy_bw:
                 case["memory_bound_ms"] = case["min_bytes"] / (copy_bw * 1e9) * 1e3
-                case["weight_read_ms"] = g * n * k * x.element_size() / (copy_bw * 1e9) * 1e3
+                w_bytes = 1 if variant == "fp8_forward" else x.element_size()
+                case["weight_read_ms"] = g * n * k * w_bytes / (copy_bw * 1e9) * 1e3
             copies = self._copies(operands[variant])
             case["input_copies"] = len(copies)
             ref = refs[variant]()
@@ -354,7 +382,7 @@ class Bench:
             self.result["cases"].append(case)
             if progress is not None:
                 progress.update(1)
-        del x, w, dy
+        del x, w, dy, operands
         torch.cuda.empty_cache()
 
     def _time_case(self, case: Dict[str, Any], fns: Dict[str, Callable[[int], Any]]) -> None:

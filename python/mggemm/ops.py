@@ -1,7 +1,8 @@
 """The grouped GEMMs as PyTorch custom ops on the C runtime.
 
-Three ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input`` and
-``mggemm::grouped_mm_grad_weight``, registered with ``torch.library.custom_op``
+Four ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
+``mggemm::grouped_mm_grad_weight`` and the fp8 ``mggemm::scaled_grouped_mm``,
+registered with ``torch.library.custom_op``
 so that torch.compile treats each as one opaque node (no graph break) and
 shape propagation runs the fake implementations below instead of the
 kernels. Each launch goes on ``torch.cuda.current_stream()``, so the ops
@@ -18,7 +19,7 @@ schema from real annotation objects.)
 """
 
 import contextlib
-from typing import ContextManager, Tuple
+from typing import ContextManager, Optional, Tuple
 
 import torch
 
@@ -28,6 +29,7 @@ from ._checks import (
     check_forward,
     check_grad_input,
     check_grad_weight,
+    check_scaled_forward,
 )
 from ._library import DTYPE_CODES, runtime
 
@@ -36,6 +38,8 @@ __all__ = [
     "grouped_mm_grad_input",
     "grouped_mm_grad_weight",
     "grouped_mm_backward",
+    "grouped_mm_fp8",
+    "quantize_fp8_rowwise",
 ]
 
 
@@ -139,6 +143,87 @@ def _grouped_mm_grad_weight_fake(dy: torch.Tensor, x: torch.Tensor, sizes: torch
     return dy.new_empty((p.G, p.N, p.K))
 
 
+# ----------------------------------------------------------------- fp8
+
+
+@torch.library.custom_op("mggemm::scaled_grouped_mm", mutates_args=())
+def _scaled_grouped_mm(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
+                       scale_w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+    p = check_scaled_forward(_spec("x", x, True), _spec("w", w, True),
+                             _spec("scale_x", scale_x, True), _spec("scale_w", scale_w, True),
+                             _spec("sizes", sizes, True))
+    y = torch.empty((p.M, p.N), dtype=torch.bfloat16, device=x.device)
+    if p.M == 0:
+        return y
+    rt = runtime()
+    with _on_device(x.device):
+        rt.scaled_forward(x.data_ptr(), w.data_ptr(), scale_x.data_ptr(), scale_w.data_ptr(),
+                          sizes.data_ptr(), y.data_ptr(), p.M, p.N, p.K, p.G,
+                          DTYPE_CODES[p.dtype], _stream(x.device))
+    return y
+
+
+@_scaled_grouped_mm.register_fake
+def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
+                            scale_w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+    p = check_scaled_forward(_spec("x", x, False), _spec("w", w, False),
+                             _spec("scale_x", scale_x, False), _spec("scale_w", scale_w, False),
+                             _spec("sizes", sizes, False))
+    return x.new_empty((p.M, p.N), dtype=torch.bfloat16)
+
+
+#: The largest finite float8_e4m3fn value.
+FP8_E4M3_MAX = 448.0
+
+
+def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """(q, scale) with q float8_e4m3fn and ``q * scale[..., None] ≈ t``: one
+    f32 scale per row (the last dimension), amax / 448, so each row uses
+    e4m3's whole range. For X [M, K] the scale is [M]; for W [G, N, K] it is
+    [G, N] (per output channel): what ``grouped_mm`` takes with fp8 inputs."""
+    t32 = t.float()
+    amax = t32.abs().amax(dim=-1).clamp(min=1e-12)
+    scale = amax / FP8_E4M3_MAX
+    q = (t32 / scale.unsqueeze(-1)).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
+    return q.to(torch.float8_e4m3fn).contiguous(), scale.contiguous()
+
+
+class _Fp8GroupedMm(torch.autograd.Function):
+    """Y = X W[g]ᵀ through fp8: X and W quantized per row on the way in.
+    The input gradient is the same fp8 product on dY and Wᵀ [G, K, N], each
+    quantized per row (fp8 wgmma reads both operands K-major); the weight
+    gradient runs in bf16 (mggemm has no fp8 weight-gradient kernel)."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, w: torch.Tensor,  # type: ignore[override]
+                sizes: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x, w, sizes)
+        qx, sx = quantize_fp8_rowwise(x)
+        qw, sw = quantize_fp8_rowwise(w)
+        return _scaled_grouped_mm(qx, qw, sx, sw, sizes)
+
+    @staticmethod
+    def backward(ctx, dy: torch.Tensor):  # type: ignore[override]
+        x, w, sizes = ctx.saved_tensors
+        dy = dy.contiguous()
+        dx = dw = None
+        if ctx.needs_input_grad[0]:
+            qdy, sdy = quantize_fp8_rowwise(dy)
+            qwt, swt = quantize_fp8_rowwise(w.transpose(1, 2))
+            dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes).to(x.dtype)
+        if ctx.needs_input_grad[1]:
+            dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
+        return dx, dw, None
+
+
+def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+    """``grouped_mm`` for bf16 x [M, K] and w [G, N, K] computed in fp8
+    (differentiable): forward and input gradient quantize their operands per
+    row to float8_e4m3fn and run the scaled fp8 kernels; the weight gradient
+    stays bf16. Returns bf16 Y [M, N]."""
+    return _Fp8GroupedMm.apply(x, w, sizes)
+
+
 # -------------------------------------------------------------- autograd
 
 
@@ -165,15 +250,31 @@ _grouped_mm.register_autograd(_backward, setup_context=_setup_context)
 # ------------------------------------------------------------ public API
 
 
-def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor, *,
+               scale_x: Optional[torch.Tensor] = None,
+               scale_w: Optional[torch.Tensor] = None) -> torch.Tensor:
     """Y[M, N] with Y_g = X_g · W[g]ᵀ for each group g (differentiable).
 
     x: [M, K] rows sorted by group; w: [G, N, K] (stacked nn.Linear
     weights); sizes: int32 [G] on the same CUDA device, summing to M.
     Same result as ``torch._grouped_mm(x, w.transpose(-2, -1),
     offs=torch.cumsum(sizes, 0, dtype=torch.int32))``.
+
+    fp8: with float8_e4m3fn x and w, pass their row scales ``scale_x`` [M]
+    and ``scale_w`` [G, N] (f32, e.g. from ``quantize_fp8_rowwise``); the
+    result is bf16 ``Y[r, n] = scale_x[r] scale_w[g, n] Σ_k x[r, k] w[g, n, k]``,
+    as ``torch._scaled_grouped_mm(x, w.transpose(-2, -1), scale_x, scale_w,
+    offs=..., out_dtype=torch.bfloat16)``. Not differentiable (see
+    ``grouped_mm_fp8`` for training in fp8).
     """
-    return _grouped_mm(x, w, sizes)
+    if scale_x is None and scale_w is None:
+        return _grouped_mm(x, w, sizes)
+    if scale_x is None or scale_w is None:
+        raise ValueError(
+            "grouped_mm takes both scale_x and scale_w (fp8 inputs) or neither "
+            f"(bf16/f16 inputs); got only {'scale_x' if scale_w is None else 'scale_w'}"
+        )
+    return _scaled_grouped_mm(x, w, scale_x, scale_w, sizes)
 
 
 def grouped_mm_grad_input(dy: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:

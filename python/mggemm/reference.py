@@ -78,6 +78,14 @@ def reference_grad_weight(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tensor
     return dw
 
 
+def reference_scaled_forward(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
+                             scale_w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+    """The fp8 forward product in fp32 on the dequantized operands:
+    (scale_x[:, None] x) · (scale_w[..., None] w)[g]ᵀ per group."""
+    return reference_forward(x.float() * scale_x.float().unsqueeze(-1),
+                             w.float() * scale_w.float().unsqueeze(-1), sizes)
+
+
 def reference_backward(
     dy: torch.Tensor, x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor
 ) -> Tuple[torch.Tensor, torch.Tensor]:

@@ -77,6 +77,17 @@ int mggemmBackward(const void *dy, const void *x, const void *w,
 }
 #endif
 
+int mggemmScaledForward(const void *x, const void *w, const float *scaleX,
+                        const float *scaleW, const int32_t *sizes, void *y,
+                        int64_t M, int64_t N, int64_t K, int64_t G, int dtype,
+                        void *stream) {
+  int status =
+      record("mggemmScaledForward", x, w, sizes, y, M, N, K, G, dtype, stream);
+  lastArgs[11] = (int64_t)(intptr_t)scaleX;
+  lastArgs[12] = (int64_t)(intptr_t)scaleW;
+  return status;
+}
+
 void mggemmSetCheckedMode(int enabled) { checkedMode = enabled; }
 
 int32_t mggemmDeviceSMCount(void) {

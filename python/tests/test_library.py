@@ -144,6 +144,9 @@ def test_stub_marshals_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert [last(i) for i in range(8)] == [16, 32, 48, 64, 5, 6, 7, 8]
     rt.backward(1, 2, 3, 4, 5, 6, 10, 20, 30, 40, Dtype.BF16, 7)
     assert [last(i) for i in (0, 1, 2, 3, 4, 5, 6, 7, 9)] == [1, 2, 4, 5, 10, 20, 30, 40, 7]
+    rt.scaled_forward(1, 2, 3, 4, 5, 6, 10, 20, 30, 40, Dtype.E4M3, 7)
+    assert [last(i) for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)] == [
+        1, 2, 5, 6, 10, 20, 30, 40, 2, 7, 3, 4]
 
     _library.set_checked_mode(True)
     rt.forward(0, 0, 0, 0, 1, 8, 8, 1, Dtype.BF16, 0)

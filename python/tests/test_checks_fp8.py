@@ -1,0 +1,69 @@
+"""The torch-free checks of the scaled fp8 forward product."""
+
+from __future__ import annotations
+
+import pytest
+from test_checks import spec
+
+from mggemm._checks import Problem, check_scaled_forward
+
+G, M, N, K = 4, 100, 64, 128
+FP8 = "torch.float8_e4m3fn"
+
+
+def scaled(**over):  # type: ignore[no-untyped-def]
+    args = {"x": spec("x", (M, K), FP8), "w": spec("w", (G, N, K), FP8),
+            "scale_x": spec("scale_x", (M,), "torch.float32"),
+            "scale_w": spec("scale_w", (G, N), "torch.float32"),
+            "sizes": spec("sizes", (G,), "torch.int32")}
+    args.update(over)
+    return check_scaled_forward(args["x"], args["w"], args["scale_x"], args["scale_w"],
+                                args["sizes"])
+
+
+def test_accepts_and_reports_dims() -> None:
+    assert scaled() == Problem(M=M, N=N, K=K, G=G, dtype="float8_e4m3fn", device="cuda:0")
+
+
+@pytest.mark.parametrize("name", ["x", "w"])
+def test_operands_must_be_fp8(name: str) -> None:
+    shape = (M, K) if name == "x" else (G, N, K)
+    with pytest.raises(TypeError, match=rf"{name} has dtype torch.bfloat16, but the scaled "
+                                        r"product takes torch.float8_e4m3fn.*quantize_fp8_rowwise"):
+        scaled(**{name: spec(name, shape)})
+
+
+def test_k_multiple_of_16() -> None:
+    with pytest.raises(ValueError, match=r"K=72 \(x.shape\[1\]\) is not a multiple of 16"):
+        scaled(x=spec("x", (M, 72), FP8), w=spec("w", (G, N, 72), FP8))
+
+
+def test_scale_dtype() -> None:
+    with pytest.raises(TypeError, match=r"scale_x must be torch.float32.*got torch.bfloat16"):
+        scaled(scale_x=spec("scale_x", (M,), "torch.bfloat16"))
+
+
+@pytest.mark.parametrize("name,shape,layout", [
+    ("scale_x", (M, 1), r"\[M\] = \(100\)"),
+    ("scale_w", (G * N,), r"\[G, N\] = \(4, 64\)"),
+    ("scale_w", (G, K), r"\[G, N\] = \(4, 64\)"),
+])
+def test_scale_shapes(name: str, shape, layout: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=rf"{name} must have shape {layout}, got"):
+        scaled(**{name: spec(name, shape, "torch.float32")})
+
+
+def test_scale_device_contiguity_alignment() -> None:
+    with pytest.raises(ValueError, match=r"scale_w is on cpu but must be on cuda:0"):
+        scaled(scale_w=spec("scale_w", (G, N), "torch.float32", device="cpu"))
+    with pytest.raises(ValueError, match=r"scale_w is not contiguous"):
+        scaled(scale_w=spec("scale_w", (G, N), "torch.float32", stride=(1, G)))
+    with pytest.raises(ValueError, match=r"scale_x starts at address 0x7f0000000002.*not 4-byte"):
+        scaled(scale_x=spec("scale_x", (M,), "torch.float32", data_ptr=0x7F0000000002))
+
+
+def test_shape_rules_shared_with_forward() -> None:
+    with pytest.raises(ValueError, match=r"x has K=128 columns but w"):
+        scaled(w=spec("w", (G, N, 256), FP8))
+    with pytest.raises(ValueError, match=r"N=60 \(w.shape\[1\]\) is not a multiple of 8"):
+        scaled(w=spec("w", (G, 60, K), FP8), scale_w=spec("scale_w", (G, 60), "torch.float32"))
