@@ -12,11 +12,15 @@ can fall, and its entropy rate (printed) is the best loss any model can
 reach.
 
     python examples/moe.py --backend both          # mggemm vs per-expert loop
+    python examples/moe.py --backend all           # and mggemm in fp8
     python examples/moe.py --backend loop --steps 20
 
 ``--backend loop`` is the usual per-expert ``torch.matmul`` loop (it reads the
 group sizes on the host); ``both`` trains two copies from the same seed on
 the same batches and prints both loss curves and step times.
+``--backend mggemm_fp8`` runs the expert GEMMs through ``mggemm.grouped_mm_fp8``
+(forward and input gradient in fp8 with row-wise scales, weight gradient in
+bf16); ``all`` trains all three.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ except ImportError:  # pragma: no cover
     import mggemm
 
 BACKENDS = ("mggemm", "loop")
+ALL_BACKENDS = ("mggemm", "mggemm_fp8", "loop")
 
 
 @dataclass
@@ -119,6 +124,8 @@ def expert_matmul(backend: str, x: torch.Tensor, w: torch.Tensor, sizes: torch.T
     """
     if backend == "mggemm":
         return mggemm.grouped_mm(x, w, sizes)
+    if backend == "mggemm_fp8":
+        return mggemm.grouped_mm_fp8(x, w, sizes)
     assert counts is not None
     outs, start = [], 0
     for e, n in enumerate(counts):
@@ -335,16 +342,21 @@ def _log_row(step: int, trainers: Sequence[Trainer], bar: object) -> None:
 def report(cfg: Config, histories: Dict[str, History], entropy: float) -> str:
     tokens = cfg.batch * cfg.seq_len
     lines = [f"tokens/step {tokens}, best possible loss (entropy rate) {entropy:.4f} nats"]
-    lines.append(f"{'backend':8s} {'first':>8s} {'last':>8s} {'eval':>8s} {'ms/step':>9s} {'tok/s':>10s}")
+    lines.append(f"{'backend':10s} {'first':>8s} {'last':>8s} {'eval':>8s} {'ms/step':>9s} {'tok/s':>10s}")
     for name, h in histories.items():
         ms = h.median_ms()
-        lines.append(f"{name:8s} {h.loss[0]:8.4f} {h.loss[-1]:8.4f} {h.eval_loss:8.4f} "
+        lines.append(f"{name:10s} {h.loss[0]:8.4f} {h.loss[-1]:8.4f} {h.eval_loss:8.4f} "
                      f"{ms:9.2f} {tokens / ms * 1e3:10.0f}")
-    if len(histories) == 2 and all(b in histories for b in BACKENDS):
-        a, b = histories["mggemm"], histories["loop"]
-        drift = max(abs(x - y) for x, y in zip(a.loss, b.loss))
-        lines.append(f"mggemm speedup over the loop: {b.median_ms() / a.median_ms():.2f}x "
-                     f"(median step, first 3 steps excluded); max loss difference {drift:.4f}")
+    if "loop" in histories:
+        b = histories["loop"]
+        for name in ("mggemm", "mggemm_fp8"):
+            if name not in histories:
+                continue
+            a = histories[name]
+            drift = max(abs(x - y) for x, y in zip(a.loss, b.loss))
+            lines.append(f"{name} speedup over the loop: {b.median_ms() / a.median_ms():.2f}x "
+                         f"(median step, first 3 steps excluded); max loss difference "
+                         f"{drift:.4f}")
     return "\n".join(lines)
 
 
@@ -352,7 +364,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     defaults = Config()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    ap.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
+    ap.add_argument("--backend", choices=(*ALL_BACKENDS, "both", "all"), default="both")
     for name, value in asdict(defaults).items():
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):
@@ -364,11 +376,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
     cfg = Config(**{k: getattr(args, k) for k in asdict(defaults)})
-    backends = BACKENDS if args.backend == "both" else (args.backend,)
+    backends = {"both": BACKENDS, "all": ALL_BACKENDS}.get(args.backend, (args.backend,))
     if not torch.cuda.is_available():
         print("this example needs a CUDA GPU", file=sys.stderr)
         return 2
-    if "mggemm" in backends and not mggemm.is_available():
+    if any(b.startswith("mggemm") for b in backends) and not mggemm.is_available():
         print("libmggemm_runtime.so not found (set MGGEMM_RUNTIME_LIB); use --backend loop",
               file=sys.stderr)
         return 2
