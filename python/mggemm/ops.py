@@ -188,6 +188,20 @@ def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     return q.to(torch.float8_e4m3fn).contiguous(), scale.contiguous()
 
 
+_fused_quantize = None
+
+
+def _quantize_fused(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """quantize_fp8_rowwise as one generated kernel per operand (amax,
+    scale, cast, and for Wᵀ the transpose, fused by torch.compile), compiled
+    on first use for dynamic shapes. Eager ops cost more than the fp8 GEMM
+    saves at small expert shapes."""
+    global _fused_quantize
+    if _fused_quantize is None:
+        _fused_quantize = torch.compile(quantize_fp8_rowwise, dynamic=True)
+    return _fused_quantize(t)
+
+
 class _Fp8GroupedMm(torch.autograd.Function):
     """Y = X W[g]ᵀ through fp8: X and W quantized per row on the way in.
     The input gradient is the same fp8 product on dY and Wᵀ [G, K, N], each
@@ -198,8 +212,8 @@ class _Fp8GroupedMm(torch.autograd.Function):
     def forward(ctx, x: torch.Tensor, w: torch.Tensor,  # type: ignore[override]
                 sizes: torch.Tensor) -> torch.Tensor:
         ctx.save_for_backward(x, w, sizes)
-        qx, sx = quantize_fp8_rowwise(x)
-        qw, sw = quantize_fp8_rowwise(w)
+        qx, sx = _quantize_fused(x)
+        qw, sw = _quantize_fused(w)
         return _scaled_grouped_mm(qx, qw, sx, sw, sizes)
 
     @staticmethod
@@ -208,8 +222,8 @@ class _Fp8GroupedMm(torch.autograd.Function):
         dy = dy.contiguous()
         dx = dw = None
         if ctx.needs_input_grad[0]:
-            qdy, sdy = quantize_fp8_rowwise(dy)
-            qwt, swt = quantize_fp8_rowwise(w.transpose(1, 2))
+            qdy, sdy = _quantize_fused(dy)
+            qwt, swt = _quantize_fused(w.transpose(1, 2))
             dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes).to(x.dtype)
         if ctx.needs_input_grad[1]:
             dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
