@@ -137,6 +137,13 @@ def _check_rank(t: TensorSpec, rank: int, layout: str, hint: str) -> None:
 
 def _check_operand_dtype(t: TensorSpec) -> str:
     dtype = canonical_dtype(t.dtype)
+    if dtype == FP8_DTYPE:
+        raise TypeError(
+            f"{t.name} is {_torch_name(dtype)}, which only the scaled forward "
+            f"product takes: pass both row scales, grouped_mm(x, w, sizes, "
+            f"scale_x=..., scale_w=...) (mggemm.quantize_fp8_rowwise returns "
+            f"them), or use {t.name}.to(torch.bfloat16)"
+        )
     if dtype not in SUPPORTED_DTYPES:
         raise TypeError(
             f"{t.name} has dtype {_torch_name(dtype)}, but mggemm computes in "

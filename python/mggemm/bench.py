@@ -9,12 +9,13 @@ grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
 ``torch.mm`` loop. The opt-in variant ``fp8_forward`` times the scaled fp8
 forward product (inputs quantized per row to float8_e4m3fn before timing)
 against ``torch._scaled_grouped_mm`` (in the ``torch_grouped_mm`` column;
-the loop has no fp8 form). Per shape and split (balanced, and a seeded Dirichlet
-split with empty groups) and variant, every implementation's output is
-checked once against the fp32 reference; one that fails is not timed, and
-the JSON says why. The implementations are then timed interleaved, in
-rounds, with CUDA events, L2 flushed and inputs rotated between runs, the
-SM clock sampled during each measurement; the median is reported. The run
+the loop has no fp8 form and is left out of those cases). Per shape and
+split (balanced, and a seeded Dirichlet split with empty groups) and
+variant, every implementation's output is checked once against the fp32
+reference; one that fails is not timed, and the JSON says why. The
+implementations are then timed interleaved, in rounds, with CUDA events, L2
+flushed and inputs rotated between runs, the SM clock sampled during each
+measurement; the median is reported. The run
 also measures a dense 8192³ bf16 matmul (the ceiling, before and after) and
 the device-to-device copy bandwidth (the floor for memory-bound cases).
 
@@ -53,6 +54,8 @@ VARIANTS = ("forward", "grad_input", "grad_weight", "fp8_forward")
 DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
 SPLITS = ("balanced", "imbalanced")
 IMPLS = ("mggemm", "torch_grouped_mm", "loop")
+#: Implementations that have no form of a variant (left out of its cases).
+NO_FORM = {"fp8_forward": ("loop",)}
 DTYPES = {"bf16": "bfloat16", "f16": "float16"}
 
 #: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
@@ -109,6 +112,11 @@ def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
     return traffic[variant] * element_bytes
 
 
+def variant_impls(variant: str, impls: Sequence[str]) -> List[str]:
+    """The implementations of ``impls`` that run ``variant``."""
+    return [i for i in impls if i not in NO_FORM.get(variant, ())]
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m mggemm.bench",
                                  description=__doc__.split("\n\n")[0],
@@ -150,7 +158,7 @@ def resolve_defaults(args: argparse.Namespace) -> argparse.Namespace:
 # ---------------------------------------------------------------- the run (torch)
 
 
-def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, Any]], sizes: Any, offs: Any,
+def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any, offs: Any,
              bounds: List[int], out_shape: Tuple[int, ...]) -> Callable[[int], Any]:
     """``fn(i)``: run ``impl`` of ``variant`` on input copy ``i``, return the output."""
     import torch
@@ -165,11 +173,12 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, Any]], sizes: Any,
             return lambda i: torch._scaled_grouped_mm(
                 copies[i][0], copies[i][1].transpose(-2, -1), scale_a=copies[i][2],
                 scale_b=copies[i][3], offs=offs, out_dtype=torch.bfloat16)
-        raise ValueError("the per-expert loop has no fp8 form; torch._scaled_grouped_mm "
-                         "is the fp8 peer")
+        raise ValueError(f"{impl} has no fp8 form (see NO_FORM)")
     if impl == "mggemm":
-        op = {"forward": ops.grouped_mm, "grad_input": ops.grouped_mm_grad_input,
-              "grad_weight": ops.grouped_mm_grad_weight}[variant]
+        by_variant: Dict[str, Callable[..., Any]] = {
+            "forward": ops.grouped_mm, "grad_input": ops.grouped_mm_grad_input,
+            "grad_weight": ops.grouped_mm_grad_weight}
+        op = by_variant[variant]
         return lambda i: op(copies[i][0], copies[i][1], sizes)
     if impl == "torch_grouped_mm":
         if variant == "forward":
@@ -310,7 +319,7 @@ class Bench:
 
     # ---- cases
 
-    def _copies(self, tensors: Tuple[Any, Any]) -> List[Tuple[Any, Any]]:
+    def _copies(self, tensors: Tuple[Any, ...]) -> List[Tuple[Any, ...]]:
         """Enough copies that the rotation cycles through more than 2x L2."""
         nbytes = sum(t.numel() * t.element_size() for t in tensors)
         count = 1 if nbytes >= 2 * self.l2_bytes else min(8, math.ceil(2 * self.l2_bytes / max(nbytes, 1)))
@@ -358,7 +367,7 @@ class Bench:
             case["input_copies"] = len(copies)
             ref = refs[variant]()
             fns: Dict[str, Callable[[int], Any]] = {}
-            for impl in self.impls:
+            for impl in variant_impls(variant, self.impls):
                 entry: Dict[str, Any] = {}
                 case["impls"][impl] = entry
                 try:

@@ -24,7 +24,6 @@ from typing import ContextManager, Optional, Tuple
 import torch
 
 from ._checks import (
-    Problem,
     TensorSpec,
     check_forward,
     check_grad_input,
@@ -180,7 +179,18 @@ def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     """(q, scale) with q float8_e4m3fn and ``q * scale[..., None] ≈ t``: one
     f32 scale per row (the last dimension), amax / 448, so each row uses
     e4m3's whole range. For X [M, K] the scale is [M]; for W [G, N, K] it is
-    [G, N] (per output channel): what ``grouped_mm`` takes with fp8 inputs."""
+    [G, N] (per output channel): what ``grouped_mm`` takes with fp8 inputs.
+    Computed in fp32; an all-zero row gets a tiny scale (amax clamped to
+    1e-12) and zeros.
+
+    The fp8 input gradient is the same scaled forward product on the
+    transposed weight, ``grouped_mm(quantize(dy), quantize(w.transpose(1,
+    2).contiguous()))``, as ``grouped_mm_fp8``'s backward runs it::
+
+        qdy, sdy = quantize_fp8_rowwise(dy)                              # [M, N], [M]
+        qwt, swt = quantize_fp8_rowwise(w.transpose(1, 2).contiguous())  # [G, K, N], [G, K]
+        dx = grouped_mm(qdy, qwt, sizes, scale_x=sdy, scale_w=swt)       # [M, K] bf16
+    """
     t32 = t.float()
     amax = t32.abs().amax(dim=-1).clamp(min=1e-12)
     scale = amax / FP8_E4M3_MAX
@@ -279,7 +289,10 @@ def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor, *,
     result is bf16 ``Y[r, n] = scale_x[r] scale_w[g, n] Σ_k x[r, k] w[g, n, k]``,
     as ``torch._scaled_grouped_mm(x, w.transpose(-2, -1), scale_x, scale_w,
     offs=..., out_dtype=torch.bfloat16)``. Not differentiable (see
-    ``grouped_mm_fp8`` for training in fp8).
+    ``grouped_mm_fp8`` for training in fp8); the fp8 input gradient is this
+    product on the quantized ``dy`` and ``w.transpose(1, 2).contiguous()``
+    (``[G, K, N]``, scales ``[G, K]``), see ``quantize_fp8_rowwise``.
+    Scales with bf16/f16 inputs, or fp8 inputs without both scales, raise.
     """
     if scale_x is None and scale_w is None:
         return _grouped_mm(x, w, sizes)

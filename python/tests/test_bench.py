@@ -18,6 +18,7 @@ from mggemm.bench import (
     parse_shapes,
     resolve_defaults,
     summary_table,
+    variant_impls,
 )
 
 
@@ -48,12 +49,23 @@ def test_defaults_and_quick() -> None:
         build_parser().parse_args(["--out", "o", "--splits", "skewed"])
 
 
+def test_fp8_variant_is_opt_in_without_the_loop() -> None:
+    args = build_parser().parse_args(["--out", "o", "--variants", "forward,fp8_forward"])
+    assert args.variants == ["forward", "fp8_forward"]
+    assert "fp8_forward" in build_parser().parse_args(["--out", "o", "--variants", "all"]).variants
+    impls = ["mggemm", "torch_grouped_mm", "loop"]
+    assert variant_impls("fp8_forward", impls) == ["mggemm", "torch_grouped_mm"]
+    assert variant_impls("forward", impls) == impls
+
+
 def test_flops_and_traffic() -> None:
     shape = (128, 8192, 2048, 7168)
     assert flops(shape) == 2 * 8192 * 2048 * 7168
     weights = 128 * 2048 * 7168 * 2
     assert min_bytes("forward", shape) == weights + (8192 * 7168 + 8192 * 2048) * 2
     assert min_bytes("grad_weight", shape) == min_bytes("forward", shape)
+    # fp8: one-byte operands, a bf16 output.
+    assert min_bytes("fp8_forward", shape) == 128 * 2048 * 7168 + 8192 * 7168 + 8192 * 2048 * 2
 
 
 def test_summary_table_from_synthetic_result() -> None:
@@ -70,6 +82,32 @@ def test_summary_table_from_synthetic_result() -> None:
     text = summary_table(result)
     assert "dense 8192^3: 690 TFLOP/s" in text and "1.20" in text
     assert "failed_check" in text and "note: loop forward balanced" in text
+
+
+def test_fp8_plot_shows_bars_past_the_bf16_ceiling(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from mggemm._plots import plot_variant
+
+    cases = [{"G": 8, "M": 16384, "N": 4096, "K": 7168, "split": split, "variant": "fp8_forward",
+              "impls": {"mggemm": {"status": "ok", "tflops": 1300.0},
+                        "torch_grouped_mm": {"status": "ok", "tflops": 1000.0}}}
+             for split in ("balanced", "imbalanced")]
+    result = {"meta": {"device": "H100", "torch": "2.11", "dtype": "bfloat16",
+                       "impls": ["mggemm", "torch_grouped_mm", "loop"]},
+              "dense": {"tflops": 700.0}, "cases": cases}
+    assert summary_table(result).splitlines()[-1].split()[-4:] == ["1300.0", "1000.0", "-", "1.30"]
+    closed: list = []
+    monkeypatch.setattr(plt, "close", closed.append)  # keep the figure to inspect it
+    path = plot_variant(result, "fp8_forward", tmp_path)
+    assert path is not None and path.exists()
+    fig = closed[0]
+    assert fig.axes[0].get_ylim()[1] >= 1300
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "torch._scaled_grouped_mm" in labels and "loop" not in labels
+    assert "float8_e4m3fn in" in fig._suptitle.get_text()
 
 
 @pytest.mark.cuda
@@ -91,3 +129,20 @@ def test_tiny_end_to_end_run(tmp_path: Path) -> None:
                 assert entry["times_ms"] and entry["median_ms"] > 0
                 assert entry["check"]["rel_fro_error"] <= 1e-2
     assert (tmp_path / "tflops_forward.png").exists()
+
+
+@pytest.mark.gpu
+def test_tiny_fp8_run(tmp_path: Path) -> None:
+    from mggemm.bench import main
+
+    rc = main(["--out", str(tmp_path), "--shapes", "4x1000x64x128", "--variants", "fp8_forward",
+               "--quick", "--rep-ms", "5", "--no-progress", "--no-plots"])
+    assert rc == 0
+    cases = json.loads((tmp_path / "results.json").read_text())["cases"]
+    assert len(cases) == 2 and all(c["variant"] == "fp8_forward" for c in cases)
+    for case in cases:
+        assert "loop" not in case["impls"]
+        mine = case["impls"]["mggemm"]
+        assert mine["status"] == "ok" and mine["tflops"] > 0, mine
+        # torch._scaled_grouped_mm may be missing from this torch build.
+        assert case["impls"]["torch_grouped_mm"]["status"] in ("ok", "error")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_checks import spec
 
-from mggemm._checks import Problem, check_scaled_forward
+from mggemm._checks import Problem, check_forward, check_grad_input, check_scaled_forward
 
 G, M, N, K = 4, 100, 64, 128
 FP8 = "torch.float8_e4m3fn"
@@ -33,14 +33,31 @@ def test_operands_must_be_fp8(name: str) -> None:
         scaled(**{name: spec(name, shape)})
 
 
+def test_fp8_without_scales_says_pass_them() -> None:
+    sizes = spec("sizes", (G,), "torch.int32")
+    for call in (lambda: check_forward(spec("x", (M, K), FP8), spec("w", (G, N, K), FP8), sizes),
+                 lambda: check_grad_input(spec("dy", (M, N)), spec("w", (G, N, K), FP8), sizes)):
+        with pytest.raises(TypeError, match=r"is torch.float8_e4m3fn, which only the scaled "
+                                            r"forward product takes: pass both row scales.*"
+                                            r"scale_x=\.\.\., scale_w=\.\.\."):
+            call()
+
+
+def test_empty_batch_is_accepted() -> None:
+    p = scaled(x=spec("x", (0, K), FP8), scale_x=spec("scale_x", (0,), "torch.float32"))
+    assert (p.M, p.N, p.K, p.G) == (0, N, K, G)
+
+
 def test_k_multiple_of_16() -> None:
     with pytest.raises(ValueError, match=r"K=72 \(x.shape\[1\]\) is not a multiple of 16"):
         scaled(x=spec("x", (M, 72), FP8), w=spec("w", (G, N, 72), FP8))
 
 
-def test_scale_dtype() -> None:
-    with pytest.raises(TypeError, match=r"scale_x must be torch.float32.*got torch.bfloat16"):
-        scaled(scale_x=spec("scale_x", (M,), "torch.bfloat16"))
+@pytest.mark.parametrize("name,shape", [("scale_x", (M,)), ("scale_w", (G, N))])
+def test_scale_dtype(name: str, shape) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match=rf"{name} must be torch.float32 \(one scale per row\), "
+                                        rf"got torch.bfloat16: use {name}.float\(\)"):
+        scaled(**{name: spec(name, shape, "torch.bfloat16")})
 
 
 @pytest.mark.parametrize("name,shape,layout", [
@@ -67,3 +84,19 @@ def test_shape_rules_shared_with_forward() -> None:
         scaled(w=spec("w", (G, N, 256), FP8))
     with pytest.raises(ValueError, match=r"N=60 \(w.shape\[1\]\) is not a multiple of 8"):
         scaled(w=spec("w", (G, 60, K), FP8), scale_w=spec("scale_w", (G, 60), "torch.float32"))
+
+
+@pytest.mark.parametrize("over,error,message", [
+    ({"x": spec("x", (2, M, K), FP8)}, ValueError, r"x must be 2-D \[M, K\]"),
+    ({"w": spec("w", (G * N, K), FP8)}, ValueError, r"w must be 3-D \[G, N, K\]"),
+    ({"sizes": spec("sizes", (G,), "torch.int64")}, TypeError, r"sizes must be torch.int32"),
+    ({"sizes": spec("sizes", (G + 1,), "torch.int32")}, ValueError, r"sizes has 5 entries"),
+    ({"x": spec("x", (M, K), FP8, device="cpu")}, ValueError, r"x is on cpu.*x.cuda\(\)"),
+    ({"w": spec("w", (G, N, K), FP8, device="cuda:1")}, ValueError, r"w is on cuda:1 but must"),
+    ({"x": spec("x", (M, K), FP8, stride=(1, M))}, ValueError, r"call x.contiguous\(\)"),
+    ({"w": spec("w", (G, N, K), FP8, data_ptr=0x7F0000000008)}, ValueError,
+     r"w starts at address 0x7f0000000008, which is not 16-byte aligned"),
+])
+def test_operand_rules_shared_with_forward(over, error, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=message):
+        scaled(**over)
