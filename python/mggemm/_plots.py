@@ -16,9 +16,10 @@ from typing import Any, Dict, List, Optional, Sequence
 
 COLORS = {"mggemm": "#d62728", "torch_grouped_mm": "#1f77b4", "loop": "#7f7f7f"}
 #: What a variant's peer really is, where the column name does not say.
-LABELS = {"fp8_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm"}}
+LABELS = {v: {"torch_grouped_mm": "torch._scaled_grouped_mm"}
+          for v in ("fp8_forward", "fp8_grad_input")}
 #: Element types where the run's --dtype is not what a variant computes in.
-DTYPE_LABELS = {"fp8_forward": "float8_e4m3fn in, bfloat16 out"}
+DTYPE_LABELS = {v: "float8_e4m3fn in, bfloat16 out" for v in ("fp8_forward", "fp8_grad_input")}
 
 
 def _shape_label(case: Dict[str, Any]) -> str:

@@ -6,9 +6,10 @@
 
 Peers: ``torch._grouped_mm`` (forward ``(X, Wᵀ)``, grad_input ``(dY, W)``,
 grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
-``torch.mm`` loop. The opt-in variant ``fp8_forward`` times the scaled fp8
-forward product (inputs quantized per row to float8_e4m3fn before timing)
-against ``torch._scaled_grouped_mm`` (in the ``torch_grouped_mm`` column;
+``torch.mm`` loop. The opt-in variants ``fp8_forward`` and
+``fp8_grad_input`` time the scaled fp8 forward product and the fp8 input
+gradient (the same product on dY and Wᵀ [G, K, N]; inputs quantized per row
+to float8_e4m3fn before timing) against ``torch._scaled_grouped_mm`` (in the ``torch_grouped_mm`` column;
 the loop has no fp8 form and is left out of those cases). Per shape and
 split (balanced, and a seeded Dirichlet split with empty groups) and
 variant, every implementation's output is checked once against the fp32
@@ -49,13 +50,14 @@ ANCHOR_SHAPES: Tuple[Shape, ...] = (
     (8, 32768, 4096, 14336),
     (128, 8192, 2048, 7168),
 )
-VARIANTS = ("forward", "grad_input", "grad_weight", "fp8_forward")
+FP8_VARIANTS = ("fp8_forward", "fp8_grad_input")
+VARIANTS = ("forward", "grad_input", "grad_weight", *FP8_VARIANTS)
 #: What runs without --variants: the bf16/f16 products.
 DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
 SPLITS = ("balanced", "imbalanced")
 IMPLS = ("mggemm", "torch_grouped_mm", "loop")
 #: Implementations that have no form of a variant (left out of its cases).
-NO_FORM = {"fp8_forward": ("loop",)}
+NO_FORM = {v: ("loop",) for v in FP8_VARIANTS}
 DTYPES = {"bf16": "bfloat16", "f16": "float16"}
 
 #: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
@@ -108,6 +110,8 @@ def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
     x, w, y = m * k, g * n * k, m * n
     if variant == "fp8_forward":
         return x + w + 2 * y
+    if variant == "fp8_grad_input":  # dY, Wᵀ in fp8, dX [M, K] in bf16
+        return y + w + 2 * x
     traffic = {"forward": x + w + y, "grad_input": y + w + x, "grad_weight": y + x + w}
     return traffic[variant] * element_bytes
 
@@ -126,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="'anchor' or GxMxNxK,... (default: anchor; --quick: the first two)")
     ap.add_argument("--variants", type=lambda s: parse_choices(s, VARIANTS, "variant"),
                     default=list(DEFAULT_VARIANTS),
-                    help=f"comma list of {', '.join(VARIANTS)} (default: all but fp8_forward)")
+                    help=f"comma list of {', '.join(VARIANTS)} (default: all but the fp8 ones)")
     ap.add_argument("--splits", type=lambda s: parse_choices(s, SPLITS, "split"),
                     default=list(SPLITS), help=f"comma list of {', '.join(SPLITS)}")
     ap.add_argument("--impls", type=lambda s: parse_choices(s, IMPLS, "implementation"),
@@ -165,7 +169,7 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
 
     from . import ops
 
-    if variant == "fp8_forward":  # copies: (x, w, scale_x, scale_w)
+    if variant in FP8_VARIANTS:  # copies: (a, b, scale_a, scale_b)
         if impl == "mggemm":
             return lambda i: ops.grouped_mm(copies[i][0], copies[i][1], sizes,
                                             scale_x=copies[i][2], scale_w=copies[i][3])
@@ -341,17 +345,19 @@ class Bench:
         operands: Dict[str, Tuple[Any, ...]] = {
             "forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
         out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k),
-                      "fp8_forward": (m, n)}
+                      "fp8_forward": (m, n), "fp8_grad_input": (m, k)}
         refs = {"forward": lambda: reference.reference_forward(x, w, sizes),
                 "grad_input": lambda: reference.reference_grad_input(dy, w, sizes),
                 "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
-        if "fp8_forward" in self.args.variants:
-            from .ops import quantize_fp8_rowwise
+        from .ops import quantize_fp8_rowwise
 
-            qx, sx = quantize_fp8_rowwise(x)
-            qw, sw = quantize_fp8_rowwise(w)
-            operands["fp8_forward"] = (qx, qw, sx, sw)
-            refs["fp8_forward"] = lambda: reference.reference_scaled_forward(qx, qw, sx, sw, sizes)
+        for variant, (a, b) in (("fp8_forward", (x, w)),
+                                ("fp8_grad_input", (dy, w.transpose(1, 2)))):
+            if variant in self.args.variants:
+                (qa, sa), (qb, sb) = quantize_fp8_rowwise(a), quantize_fp8_rowwise(b)
+                operands[variant] = (qa, qb, sa, sb)
+                refs[variant] = (lambda q=operands[variant]:
+                                 reference.reference_scaled_forward(*q, sizes))
         copy_bw = self.result["copy"].get("gb_per_s")
         for variant in self.args.variants:
             case: Dict[str, Any] = {
@@ -361,7 +367,7 @@ class Bench:
             }
             if copy_bw:
                 case["memory_bound_ms"] = case["min_bytes"] / (copy_bw * 1e9) * 1e3
-                w_bytes = 1 if variant == "fp8_forward" else x.element_size()
+                w_bytes = 1 if variant in FP8_VARIANTS else x.element_size()
                 case["weight_read_ms"] = g * n * k * w_bytes / (copy_bw * 1e9) * 1e3
             copies = self._copies(operands[variant])
             case["input_copies"] = len(copies)

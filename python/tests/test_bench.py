@@ -55,6 +55,7 @@ def test_fp8_variant_is_opt_in_without_the_loop() -> None:
     assert "fp8_forward" in build_parser().parse_args(["--out", "o", "--variants", "all"]).variants
     impls = ["mggemm", "torch_grouped_mm", "loop"]
     assert variant_impls("fp8_forward", impls) == ["mggemm", "torch_grouped_mm"]
+    assert variant_impls("fp8_grad_input", impls) == ["mggemm", "torch_grouped_mm"]
     assert variant_impls("forward", impls) == impls
 
 
@@ -66,6 +67,7 @@ def test_flops_and_traffic() -> None:
     assert min_bytes("grad_weight", shape) == min_bytes("forward", shape)
     # fp8: one-byte operands, a bf16 output.
     assert min_bytes("fp8_forward", shape) == 128 * 2048 * 7168 + 8192 * 7168 + 8192 * 2048 * 2
+    assert min_bytes("fp8_grad_input", shape) == 128 * 2048 * 7168 + 8192 * 2048 + 8192 * 7168 * 2
 
 
 def test_summary_table_from_synthetic_result() -> None:
@@ -135,11 +137,12 @@ def test_tiny_end_to_end_run(tmp_path: Path) -> None:
 def test_tiny_fp8_run(tmp_path: Path) -> None:
     from mggemm.bench import main
 
-    rc = main(["--out", str(tmp_path), "--shapes", "4x1000x64x128", "--variants", "fp8_forward",
-               "--quick", "--rep-ms", "5", "--no-progress", "--no-plots"])
+    rc = main(["--out", str(tmp_path), "--shapes", "4x1000x64x128", "--variants",
+               "fp8_forward,fp8_grad_input", "--quick", "--rep-ms", "5", "--no-progress",
+               "--no-plots"])
     assert rc == 0
     cases = json.loads((tmp_path / "results.json").read_text())["cases"]
-    assert len(cases) == 2 and all(c["variant"] == "fp8_forward" for c in cases)
+    assert sorted(c["variant"] for c in cases) == sorted(["fp8_forward", "fp8_grad_input"] * 2)
     for case in cases:
         assert "loop" not in case["impls"]
         mine = case["impls"]["mggemm"]
