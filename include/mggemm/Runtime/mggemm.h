@@ -81,9 +81,10 @@ void mggemmSetCheckedMode(int enabled);
 
 /* For tuning tools: every later product of `kind` uses the library kernel
  * with tile configuration `*tile` instead of mggemmSelectTileConfig's choice
- * (process-wide); a null `tile` restores the default. Fails with
- * MGGEMM_ERROR_UNSUPPORTED, changing nothing, if TileConfigs.h has no such
- * kernel. */
+ * (process-wide), on the dtypes whose library has that kernel (fp8 tiles
+ * have k = 128, 16-bit ones k = 64); a null `tile` restores the default.
+ * Fails with MGGEMM_ERROR_UNSUPPORTED, changing nothing, if TileConfigs.h has
+ * no such kernel for any dtype. */
 mggemmStatus mggemmSetTileConfig(mggemmKind kind, const mggemmTileConfig *tile);
 
 /* Number of SMs of the current device (the persistent grid size), or -1 with
