@@ -155,6 +155,11 @@ void testOptionsAndProblems() {
   CHECK(!parse({"--groups"}, bad));
   CHECK(!parse({"--frobnicate"}, bad));
   CHECK(!parse({"--tol", "0"}, bad));
+  // fp8 is a forward product only.
+  Options fp8;
+  CHECK(parse({"--dtype", "e4m3"}, fp8) && fp8.dtype == MGGEMM_DTYPE_E4M3);
+  CHECK(!parse({"--dtype", "e4m3", "--variant", "grad_input"}, bad));
+  CHECK(!parse({"--dtype", "e5m2"}, bad));
 
   Options mismatch;
   CHECK(parse({"--groups", "4", "--sizes", "1,2"}, mismatch));
