@@ -60,8 +60,7 @@ bool TensorShape::isEmpty() const {
 mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
                                            int64_t N, int64_t K, int64_t G,
                                            bool scaled) {
-  if (dtype != MGGEMM_DTYPE_BF16 && dtype != MGGEMM_DTYPE_F16 &&
-      dtype != MGGEMM_DTYPE_E4M3)
+  if (!mggemmIsDtype(dtype))
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "dtype %d is not a mggemmDtype (MGGEMM_DTYPE_BF16 = 0, "
                 "MGGEMM_DTYPE_F16 = 1, MGGEMM_DTYPE_E4M3 = 2)",

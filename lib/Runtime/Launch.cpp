@@ -205,18 +205,23 @@ Problem makeProblem(const int32_t *sizes, int64_t M, int64_t N, int64_t K,
   return Problem{sizes, M, N, K, G, dtype, (cu::Stream)stream};
 }
 
-mggemmStatus forward(const void *x, const void *w, const int32_t *sizes,
-                     void *y, int64_t M, int64_t N, int64_t K, int64_t G,
-                     mggemmDtype dtype, void *stream) {
-  if (mggemmStatus s = checkProblem(dtype, M, N, K, G))
-    return s;
+mggemmStatus checkForward(const void *x, const void *w, const int32_t *sizes,
+                          void *y, int64_t M, int64_t N, int64_t K, int64_t G) {
   if (mggemmStatus s = checkTensor(x, "x", shapeMK("[M, K]", M, K)))
     return s;
   if (mggemmStatus s = checkTensor(w, "w", shapeGNK(G, N, K)))
     return s;
   if (mggemmStatus s = checkSizes(sizes, G))
     return s;
-  if (mggemmStatus s = checkTensor(y, "y", shapeMK("[M, N]", M, N)))
+  return checkTensor(y, "y", shapeMK("[M, N]", M, N));
+}
+
+mggemmStatus forward(const void *x, const void *w, const int32_t *sizes,
+                     void *y, int64_t M, int64_t N, int64_t K, int64_t G,
+                     mggemmDtype dtype, void *stream) {
+  if (mggemmStatus s = checkProblem(dtype, M, N, K, G))
+    return s;
+  if (mggemmStatus s = checkForward(x, w, sizes, y, M, N, K, G))
     return s;
   Product product = {MGGEMM_KIND_FORWARD, x, w, y};
   return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
@@ -228,17 +233,11 @@ mggemmStatus scaledForward(const void *x, const void *w, const float *scaleX,
                            mggemmDtype dtype, void *stream) {
   if (mggemmStatus s = checkProblem(dtype, M, N, K, G, /*scaled=*/true))
     return s;
-  if (mggemmStatus s = checkTensor(x, "x", shapeMK("[M, K]", M, K)))
-    return s;
-  if (mggemmStatus s = checkTensor(w, "w", shapeGNK(G, N, K)))
+  if (mggemmStatus s = checkForward(x, w, sizes, y, M, N, K, G))
     return s;
   if (mggemmStatus s = checkScales(scaleX, "scaleX", "[M]", M))
     return s;
   if (mggemmStatus s = checkScales(scaleW, "scaleW", "[G, N]", G * N))
-    return s;
-  if (mggemmStatus s = checkSizes(sizes, G))
-    return s;
-  if (mggemmStatus s = checkTensor(y, "y", shapeMK("[M, N]", M, N)))
     return s;
   Product product = {MGGEMM_KIND_FORWARD, x, w, y, scaleX, scaleW};
   return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));

@@ -31,11 +31,6 @@ bool isKind(mggemmKind kind) {
          kind == MGGEMM_KIND_GRAD_WEIGHT;
 }
 
-bool isDtype(mggemmDtype dtype) {
-  return dtype == MGGEMM_DTYPE_BF16 || dtype == MGGEMM_DTYPE_F16 ||
-         dtype == MGGEMM_DTYPE_E4M3;
-}
-
 // "{K, M} = {7168, 4096}": the map's dimensions, innermost first.
 void describeDims(mggemmKind kind, int32_t operand, const int64_t dims[3],
                   int rank, char *buffer, size_t size) {
@@ -74,7 +69,7 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
   if (operand != 0 && operand != 1)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "operand %d is neither 0 (A) nor 1 (B)", operand);
-  if (!isDtype(dtype))
+  if (!mggemmIsDtype(dtype))
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "dtype %d is not a mggemmDtype (0 = bf16, 1 = f16, 2 = e4m3)",
                 (int)dtype);

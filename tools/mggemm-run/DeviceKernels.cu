@@ -74,6 +74,11 @@ __global__ void fillRandomKernel(T *data, int64_t count, float center,
   }
 }
 
+/// The random key of buffer `stream` of data set `seed`.
+uint64_t keyOf(uint64_t seed, uint64_t stream) {
+  return mix64(seed * 0x100000001b3ull + stream * 0x9e3779b97f4a7c15ull);
+}
+
 __global__ void fill16Kernel(uint16_t *data, int64_t count, uint16_t bits) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < count;
        i += (int64_t)gridDim.x * blockDim.x)
@@ -234,8 +239,7 @@ void mggemm::run::fillRandom(void *data, int64_t count, mggemmDtype dtype,
                              cudaStream_t cudaStream) {
   if (count == 0)
     return;
-  uint64_t key =
-      mix64(seed * 0x100000001b3ull + stream * 0x9e3779b97f4a7c15ull);
+  uint64_t key = keyOf(seed, stream);
   switch (dtype) {
   case MGGEMM_DTYPE_BF16:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
@@ -258,8 +262,7 @@ void mggemm::run::fillScales(float *data, int64_t count, float center,
                              cudaStream_t cudaStream) {
   if (count == 0)
     return;
-  uint64_t key =
-      mix64(seed * 0x100000001b3ull + stream * 0x9e3779b97f4a7c15ull);
+  uint64_t key = keyOf(seed, stream);
   fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
       data, count, center, 0.5f * center, key);
   CUDA_CHECK(cudaGetLastError());

@@ -52,6 +52,12 @@ typedef enum {
   MGGEMM_DTYPE_E4M3 = 2,
 } mggemmDtype;
 
+/* Whether `dtype` is one of the values above. */
+static inline int mggemmIsDtype(mggemmDtype dtype) {
+  return dtype == MGGEMM_DTYPE_BF16 || dtype == MGGEMM_DTYPE_F16 ||
+         dtype == MGGEMM_DTYPE_E4M3;
+}
+
 /* Whether operands of `dtype` come with scales (kernel parameters 8, 9). */
 static inline int mggemmDtypeIsScaled(mggemmDtype dtype) {
   return dtype == MGGEMM_DTYPE_E4M3;
@@ -86,9 +92,6 @@ static inline int mggemmNumKernelParams(mggemmDtype dtype) {
 static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
   return dtype == MGGEMM_DTYPE_E4M3 ? 1 : 2;
 }
-
-/* Every product is 16-bit (bf16 for the scaled dtypes). */
-#define MGGEMM_OUTPUT_ELEMENT_BYTES 2
 
 static inline const char *mggemmKindName(mggemmKind kind) {
   switch (kind) {
