@@ -223,9 +223,9 @@ void testScaledForwardChecks() {
                  "mggemmScaledForward: scaleX is null", "[M] = 4096 f32");
   EXPECT_INVALID(scaled(kBuffer, kScales, nullptr, M, K),
                  "mggemmScaledForward: scaleW is null", "[G, N] = 16384 f32");
-  EXPECT_INVALID(
-      scaled(kBuffer, kScales, (const float *)((char *)kScales + 2), M, K),
-      "scaleW = ", "not 4-byte aligned");
+  EXPECT_INVALID(scaled(kBuffer, kScales,
+                        (const float *)((const char *)kScales + 2), M, K),
+                 "scaleW = ", "not 4-byte aligned");
   // An empty batch needs no X and no scales of X, and launches nothing.
   EXPECT_SUCCESS(scaled(nullptr, nullptr, kScales, 0, K));
 }
@@ -459,6 +459,14 @@ void testEncodeTensorMapArgumentChecks() {
 // The kernel library (TileConfigs.h) and its embedding
 //===----------------------------------------------------------------------===//
 
+/// Whether the library has a kernel for `kind` on `dtype`.
+bool librarySupports(int kind, mggemmDtype dtype) {
+  for (const mggemmLibraryEntry &entry : mggemmLibraryEntries)
+    if (entry.kind == kind && entry.dtype == dtype)
+      return true;
+  return false;
+}
+
 void testLibraryTable() {
   for (const mggemmLibraryEntry &entry : mggemmLibraryEntries) {
     mggemmTileConfig tile = entry.tile;
@@ -483,9 +491,9 @@ void testLibraryTable() {
   for (int kind = 0; kind < 3; ++kind) {
     for (mggemmDtype dtype :
          {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3}) {
-      CHECK(mggemmLibrarySupports((mggemmKind)kind, dtype) ==
+      CHECK(librarySupports(kind, dtype) ==
             (dtype != MGGEMM_DTYPE_E4M3 || kind == MGGEMM_KIND_FORWARD));
-      if (!mggemmLibrarySupports((mggemmKind)kind, dtype))
+      if (!librarySupports(kind, dtype))
         continue;
       for (int64_t rowsPerGroup : {int64_t(-1), int64_t(64), int64_t(4096)}) {
         mggemmTileConfig tile =
@@ -726,6 +734,7 @@ int main(int argc, char **argv) {
       {"last error per thread", testLastErrorIsPerThread},
       {"dimension checks", testDimensionChecks},
       {"dtype checks", testDtypeChecks},
+      {"scaled forward checks", testScaledForwardChecks},
       {"forward pointer checks", testForwardPointerChecks},
       {"grad_input pointer checks", testGradInputPointerChecks},
       {"grad_weight pointer checks", testGradWeightPointerChecks},

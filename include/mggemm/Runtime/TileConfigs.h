@@ -52,15 +52,6 @@ static const mggemmLibraryEntry mggemmLibraryEntries[] = {
 #define MGGEMM_LIBRARY_SIZE                                                    \
   (sizeof(mggemmLibraryEntries) / sizeof(mggemmLibraryEntries[0]))
 
-/* Whether the library has a kernel for `kind` on `dtype`. */
-static inline int mggemmLibrarySupports(mggemmKind kind, mggemmDtype dtype) {
-  for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
-    if (mggemmLibraryEntries[i].kind == kind &&
-        mggemmLibraryEntries[i].dtype == dtype)
-      return 1;
-  return 0;
-}
-
 /* The configuration for a product of `kind` on `dtype` (one the library
  * supports; otherwise the first entry's, which has no such kernel). `n` and `k`
  * are the op's N and K and `rowsPerGroup` is M / G, each negative where it is
