@@ -63,13 +63,14 @@ mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
   if (!mggemmIsDtype(dtype))
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "dtype %d is not a mggemmDtype (MGGEMM_DTYPE_BF16 = 0, "
-                "MGGEMM_DTYPE_F16 = 1, MGGEMM_DTYPE_E4M3 = 2)",
+                "MGGEMM_DTYPE_F16 = 1, MGGEMM_DTYPE_E4M3 = 2, "
+                "MGGEMM_DTYPE_E4M3_BLOCK = 3)",
                 (int)dtype);
   if ((bool)mggemmDtypeIsScaled(dtype) != scaled)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 scaled ? "dtype %s has no scales: call the unscaled entry "
                          "point (mggemmForward)"
-                       : "dtype %s needs row scales: call "
+                       : "dtype %s needs scales: call "
                          "mggemmScaledForward",
                 mggemmDtypeName(dtype));
   // Group sizes and their prefix sums are capped at MGGEMM_MAX_ROWS on the

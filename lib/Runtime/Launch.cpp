@@ -235,9 +235,16 @@ mggemmStatus scaledForward(const void *x, const void *w, const float *scaleX,
     return s;
   if (mggemmStatus s = checkForward(x, w, sizes, y, M, N, K, G))
     return s;
-  if (mggemmStatus s = checkScales(scaleX, "scaleX", "[M]", M))
+  bool blocks = dtype == MGGEMM_DTYPE_E4M3_BLOCK;
+  int64_t kBlocks = (K + MGGEMM_SCALE_BLOCK - 1) / MGGEMM_SCALE_BLOCK;
+  int64_t nBlocks = (N + MGGEMM_SCALE_BLOCK - 1) / MGGEMM_SCALE_BLOCK;
+  if (mggemmStatus s =
+          checkScales(scaleX, "scaleX", blocks ? "[ceil(K/128), M]" : "[M]",
+                      blocks ? kBlocks * M : M))
     return s;
-  if (mggemmStatus s = checkScales(scaleW, "scaleW", "[G, N]", G * N))
+  if (mggemmStatus s = checkScales(
+          scaleW, "scaleW", blocks ? "[G, ceil(N/128), ceil(K/128)]" : "[G, N]",
+          blocks ? G * nBlocks * kBlocks : G * N))
     return s;
   Product product = {MGGEMM_KIND_FORWARD, x, w, y, scaleX, scaleW};
   return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
@@ -376,8 +383,8 @@ mggemmStatus mggemmSetTileConfig(mggemmKind kind,
         fail(MGGEMM_ERROR_INVALID_VALUE, "unknown kind %d", (int)kind),
         "mggemmSetTileConfig");
   bool known = false;
-  for (mggemmDtype dtype :
-       {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3})
+  for (mggemmDtype dtype : {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16,
+                            MGGEMM_DTYPE_E4M3, MGGEMM_DTYPE_E4M3_BLOCK})
     known |= tile && libraryHasKernel(kind, dtype, *tile);
   if (tile && !known)
     return addContext(fail(MGGEMM_ERROR_UNSUPPORTED,

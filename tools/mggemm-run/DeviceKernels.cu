@@ -105,16 +105,24 @@ __global__ void __launch_bounds__(kThreads)
         int ii = p.aRed == 1 ? e / kSlice : e % kTile;
         int tt = p.aRed == 1 ? e % kSlice : e / kTile;
         int64_t i = i0 + ii, t = t0 + tt;
-        as[tt][ii] = i < p.rows && t < p.reduction
-                         ? loadAsFloat<T>(p.a, i * p.aRow + t * p.aRed)
-                         : 0.0f;
+        as[tt][ii] =
+            i < p.rows && t < p.reduction
+                ? loadAsFloat<T>(p.a, i * p.aRow + t * p.aRed) *
+                      (p.aBlockScale
+                           ? p.aBlockScale[(t / 128) * p.aBlockStride + i]
+                           : 1.0f)
+                : 0.0f;
         int jj = p.bRed == 1 ? e / kSlice : e % kTile;
         tt = p.bRed == 1 ? e % kSlice : e / kTile;
         int64_t j = j0 + jj;
         t = t0 + tt;
-        bs[tt][jj] = j < p.cols && t < p.reduction
-                         ? loadAsFloat<T>(p.b, j * p.bCol + t * p.bRed)
-                         : 0.0f;
+        bs[tt][jj] =
+            j < p.cols && t < p.reduction
+                ? loadAsFloat<T>(p.b, j * p.bCol + t * p.bRed) *
+                      (p.bBlockScale
+                           ? p.bBlockScale[(j / 128) * p.bBlockStride + t / 128]
+                           : 1.0f)
+                : 0.0f;
       }
       __syncthreads();
 #pragma unroll
@@ -250,6 +258,7 @@ void mggemm::run::fillRandom(void *data, int64_t count, mggemmDtype dtype,
         (__half *)data, count, 0.0f, scale, key);
     break;
   case MGGEMM_DTYPE_E4M3:
+  case MGGEMM_DTYPE_E4M3_BLOCK:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
         (__nv_fp8_e4m3 *)data, count, 0.0f, scale, key);
     break;
@@ -297,6 +306,7 @@ void mggemm::run::referenceProduct(const ReferenceProduct &p, mggemmDtype dtype,
     referenceKernel<__half><<<grid, kThreads, 0, stream>>>(p, rowTiles);
     break;
   case MGGEMM_DTYPE_E4M3:
+  case MGGEMM_DTYPE_E4M3_BLOCK:
     referenceKernel<__nv_fp8_e4m3><<<grid, kThreads, 0, stream>>>(p, rowTiles);
     break;
   }

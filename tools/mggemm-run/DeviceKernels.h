@@ -37,8 +37,10 @@ void fill16(void *data, int64_t count, uint16_t bits, cudaStream_t stream);
 /// One group's product in fp32: C[i, j] = sum_t A(i, t) * B(j, t) for
 /// i < rows, j < cols, t < reduction, where A(i, t) = a[i * aRow + t * aRed]
 /// and B(j, t) = b[j * bCol + t * bRed], and C[i, j] = c[i * ldc + j]. With
-/// reduction == 0 it writes zeros. Scaled products multiply C[i, j] by
-/// aScale[i] * bScale[j] (each 1 when null).
+/// reduction == 0 it writes zeros. Row-scaled products multiply C[i, j] by
+/// aScale[i] * bScale[j] (each 1 when null). Block-scaled products scale the
+/// inputs as they are read: A(i, t) by aBlockScale[(t / 128) * aBlockStride
+/// + i] and B(j, t) by bBlockScale[(j / 128) * bBlockStride + t / 128].
 struct ReferenceProduct {
   const void *a;
   int64_t aRow, aRed;
@@ -48,6 +50,8 @@ struct ReferenceProduct {
   int64_t ldc;
   int64_t rows, cols, reduction;
   const float *aScale = nullptr, *bScale = nullptr;
+  const float *aBlockScale = nullptr, *bBlockScale = nullptr;
+  int64_t aBlockStride = 0, bBlockStride = 0;
 };
 void referenceProduct(const ReferenceProduct &product, mggemmDtype dtype,
                       cudaStream_t stream);

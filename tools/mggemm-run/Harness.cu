@@ -28,6 +28,11 @@ static bool uses(Variant v, const char *tensor) {
   return gw || bwd; // dw
 }
 
+/// 128-wide scale blocks along an extent.
+static int64_t scaleBlocks(int64_t extent) {
+  return (extent + MGGEMM_SCALE_BLOCK - 1) / MGGEMM_SCALE_BLOCK;
+}
+
 Extents mggemm::run::extentsOf(Variant v, const Problem &p, mggemmDtype dtype) {
   // X and W hold the dtype (the only inputs of scaled products); every other
   // tensor is 16-bit.
@@ -39,8 +44,11 @@ Extents mggemm::run::extentsOf(Variant v, const Problem &p, mggemmDtype dtype) {
   e.y = uses(v, "y") ? 2 * p.M * p.N : 0;
   e.dx = uses(v, "dx") ? 2 * p.M * p.K : 0;
   e.dw = uses(v, "dw") ? 2 * p.G * p.N * p.K : 0;
-  e.sx = scaled ? 4 * p.M : 0;
-  e.sw = scaled ? 4 * p.G * p.N : 0;
+  // Block scales: [ceil(K/128), M] and [G, ceil(N/128), ceil(K/128)].
+  bool blocks = dtype == MGGEMM_DTYPE_E4M3_BLOCK;
+  int64_t kBlocks = scaleBlocks(p.K), nBlocks = scaleBlocks(p.N);
+  e.sx = scaled ? 4 * p.M * (blocks ? kBlocks : 1) : 0;
+  e.sw = scaled ? 4 * p.G * (blocks ? nBlocks * kBlocks : p.N) : 0;
   return e;
 }
 
@@ -240,6 +248,11 @@ static OutputCheck checkRows(const char *name, const void *out, int64_t cols,
       product.aScale = perGroup.aScale + offsets[g];
     if (perGroup.bScale)
       product.bScale = perGroup.bScale + g * cols; // W[g] has `cols` rows
+    if (perGroup.aBlockScale) // a column per row of A, a block row per W[g]
+      product.aBlockScale = perGroup.aBlockScale + offsets[g];
+    if (perGroup.bBlockScale)
+      product.bBlockScale =
+          perGroup.bBlockScale + g * scaleBlocks(cols) * perGroup.bBlockStride;
     product.c = reference;
     product.rows = offsets[g + 1] - offsets[g];
     if (product.rows == 0)
@@ -268,8 +281,16 @@ static OutputCheck checkRows(const char *name, const void *out, int64_t cols,
 static OutputCheck checkForward(const Buffers &b, const Problem &p,
                                 mggemmDtype dtype, double tol, cudaStream_t s) {
   // Y_g[i, j] = sum_k X[off + i, k] * W[g, j, k]
-  ReferenceProduct r = {b.x, p.K, 1,   b.w, p.K,  1,   nullptr,
-                        p.N, 0,   p.N, p.K, b.sx, b.sw};
+  ReferenceProduct r = {b.x, p.K, 1, b.w, p.K, 1, nullptr, p.N, 0, p.N, p.K};
+  if (dtype == MGGEMM_DTYPE_E4M3_BLOCK) {
+    r.aBlockScale = b.sx;
+    r.aBlockStride = p.M;
+    r.bBlockScale = b.sw;
+    r.bBlockStride = scaleBlocks(p.K);
+  } else {
+    r.aScale = b.sx;
+    r.bScale = b.sw;
+  }
   return checkRows("y", b.y, p.N, p, dtype, r, p.K, p.N * p.K, tol, s);
 }
 

@@ -51,8 +51,10 @@ static const char *const kUsage =
     "  --split balanced|imbalanced|random how M is cut into G groups\n"
     "  --random-shape                     pick G, M, N, K and sizes from "
     "--seed\n"
-    "  --dtype bf16|f16|e4m3              (bf16; e4m3: fp8 operands with\n"
-    "                                     random f32 row scales, forward)\n"
+    "  --dtype bf16|f16|e4m3|e4m3_block   (bf16; e4m3: fp8 operands with\n"
+    "                                     random f32 row scales, forward;\n"
+    "                                     e4m3_block: with 1x128 and\n"
+    "                                     128x128 block scales)\n"
     "  --seed S                           data and split seed (0)\n"
     "  --check                            compare with the fp32 reference\n"
     "                                     (the default without --bench)\n"
@@ -211,6 +213,8 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
         o.dtype = MGGEMM_DTYPE_F16;
       else if (!strcmp(v, "e4m3"))
         o.dtype = MGGEMM_DTYPE_E4M3;
+      else if (!strcmp(v, "e4m3_block"))
+        o.dtype = MGGEMM_DTYPE_E4M3_BLOCK;
       else {
         fprintf(stderr, "mggemm-run: unknown dtype '%s'\n", v);
         return false;

@@ -159,6 +159,10 @@ void testOptionsAndProblems() {
   Options fp8;
   CHECK(parse({"--dtype", "e4m3"}, fp8) && fp8.dtype == MGGEMM_DTYPE_E4M3);
   CHECK(!parse({"--dtype", "e4m3", "--variant", "grad_input"}, bad));
+  Options blocks;
+  CHECK(parse({"--dtype", "e4m3_block"}, blocks) &&
+        blocks.dtype == MGGEMM_DTYPE_E4M3_BLOCK);
+  CHECK(!parse({"--dtype", "e4m3_block", "--variant", "grad_weight"}, bad));
   CHECK(!parse({"--dtype", "e5m2"}, bad));
 
   Options mismatch;

@@ -12,9 +12,11 @@
  *   2  output base pointer           global, element type of the op
  *   3  sizes                         global, int32[G]
  *   4  M, N, K, G                    int32 each: the op's dimensions
- * Scaled (fp8) kernels take two more:
- *   8  scale of A                    global, f32, one per row of A: [M]
- *   9  scale of B                    global, f32, one per row of B: [G, N]
+ * Scaled (fp8) kernels take two more, f32 in global memory:
+ *                 row-wise (e4m3)       block-wise (e4m3_block, KB =
+ * ceil(K/128), NB = ceil(N/128)) 8  scale of A [M]: one per row      [KB, M]:
+ * one per 128 K of each row 9  scale of B [G, N]: one per row   [G, NB, KB]:
+ * one per 128 x 128 block
  *
  * Launch: a 1-D grid of at most one CTA per SM (the kernel is persistent and
  * loops over tiles), mggemmThreadsPerCta() threads, and
@@ -45,23 +47,31 @@ typedef enum {
 
 /* Element type of A and B. bf16 and f16 products are of that type too; an
  * e4m3 (f8E4M3FN) product is bf16 and its operands come with f32 scales
- * (see mggemmScaledForward in mggemm.h). */
+ * (see mggemmScaledForward in mggemm.h): per row (MGGEMM_DTYPE_E4M3, the
+ * torch._scaled_grouped_mm convention) or per block (MGGEMM_DTYPE_E4M3_BLOCK:
+ * 1 x 128 for A, 128 x 128 for B, the DeepGEMM convention). */
 typedef enum {
   MGGEMM_DTYPE_BF16 = 0,
   MGGEMM_DTYPE_F16 = 1,
   MGGEMM_DTYPE_E4M3 = 2,
+  MGGEMM_DTYPE_E4M3_BLOCK = 3,
 } mggemmDtype;
 
 /* Whether `dtype` is one of the values above. */
 static inline int mggemmIsDtype(mggemmDtype dtype) {
   return dtype == MGGEMM_DTYPE_BF16 || dtype == MGGEMM_DTYPE_F16 ||
-         dtype == MGGEMM_DTYPE_E4M3;
+         dtype == MGGEMM_DTYPE_E4M3 || dtype == MGGEMM_DTYPE_E4M3_BLOCK;
 }
 
 /* Whether operands of `dtype` come with scales (kernel parameters 8, 9). */
 static inline int mggemmDtypeIsScaled(mggemmDtype dtype) {
-  return dtype == MGGEMM_DTYPE_E4M3;
+  return dtype == MGGEMM_DTYPE_E4M3 || dtype == MGGEMM_DTYPE_E4M3_BLOCK;
 }
+
+/* Extent of a scale block along K (and, for B, along N). Block-scaled
+ * kernels apply each K block's scales to its partial sums as they go, so
+ * their tiles are 128 wide in n and k. */
+#define MGGEMM_SCALE_BLOCK 128
 
 /* A CTA tile of m x n outputs reduced k at a time through a ring of `stages`
  * shared-memory stages. `cluster` CTAs (0 or 1: none; 2: a pair) form a
@@ -90,7 +100,7 @@ static inline int mggemmNumKernelParams(mggemmDtype dtype) {
 
 /* Bytes of one element of A and B. */
 static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
-  return dtype == MGGEMM_DTYPE_E4M3 ? 1 : 2;
+  return mggemmDtypeIsScaled(dtype) ? 1 : 2;
 }
 
 static inline const char *mggemmKindName(mggemmKind kind) {
@@ -113,6 +123,8 @@ static inline const char *mggemmDtypeName(mggemmDtype dtype) {
     return "f16";
   case MGGEMM_DTYPE_E4M3:
     return "e4m3";
+  case MGGEMM_DTYPE_E4M3_BLOCK:
+    return "e4m3_block";
   }
   return "unknown";
 }

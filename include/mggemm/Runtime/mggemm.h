@@ -58,15 +58,21 @@ mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,
                             int64_t M, int64_t N, int64_t K, int64_t G,
                             mggemmDtype dtype, void *stream);
 
-/* Forward product of fp8 operands with row-wise scales (the convention of
- * torch._scaled_grouped_mm): for row r of group g,
- *   Y[r, n] = bf16(scaleX[r] * scaleW[g, n] * sum_k X[r, k] * W[g, n, k])
- * with the sum in f32. X [M, K] and W [G, N, K] hold `dtype` elements
- * (MGGEMM_DTYPE_E4M3, i.e. float8_e4m3fn), scaleX is f32 [M], scaleW is
- * f32 [G, N], Y is bf16 [M, N]. K must be a multiple of 16 (16-byte TMA
- * rows), N of 8. The fp8 input gradient is the same product with the
- * weight transposed: dX = mggemmScaledForward(dY, Wt) with Wt [G, K, N]
- * quantized along N (docs/user-guide.md). */
+/* Forward product of fp8 operands (float8_e4m3fn) with f32 scales; Y is
+ * bf16 [M, N], sums are f32. X [M, K] and W [G, N, K] hold fp8 elements. K
+ * must be a multiple of 16 (16-byte TMA rows), N of 8. `dtype` says how the
+ * operands are scaled:
+ *   MGGEMM_DTYPE_E4M3, row-wise (the torch._scaled_grouped_mm convention):
+ *     scaleX [M], scaleW [G, N], and for row r of group g
+ *     Y[r, n] = bf16(scaleX[r] * scaleW[g, n] * sum_k X[r, k] * W[g, n, k]);
+ *   MGGEMM_DTYPE_E4M3_BLOCK, block-wise (the DeepGEMM convention): scaleX
+ *     [ceil(K/128), M] (one per 128 K of each row, K-block-major), scaleW
+ *     [G, ceil(N/128), ceil(K/128)] (one per 128 x 128 block), and
+ *     Y[r, n] = bf16(sum_b scaleX[b, r] * scaleW[g, n / 128, b]
+ *                          * sum_{k in block b} X[r, k] * W[g, n, k]). The fp8
+ * input gradient is the same product with the weight transposed: dX =
+ * mggemmScaledForward(dY, Wt) with Wt [G, K, N] quantized along N
+ * (docs/user-guide.md). */
 mggemmStatus mggemmScaledForward(const void *x, const void *w,
                                  const float *scaleX, const float *scaleW,
                                  const int32_t *sizes, void *y, int64_t M,

@@ -77,10 +77,9 @@ FailureOr<GroupedGemmKernelSpec> getKernelSpec(GroupedGemmOpInterface op) {
   if (!tile)
     return op->emitOpError("has no tile_config (run "
                            "mggemm-select-tile-config first)");
-  Type elementType = getElementTypeOrSelf(op.getLhs().getType());
   GroupedGemmKernelSpec spec;
   spec.kind = static_cast<mggemmKind>(op.getGemmKind());
-  spec.dtype = getDtype(elementType);
+  spec.dtype = op.getDtype();
   spec.tile = {int32_t(tile.getM()), int32_t(tile.getN()), int32_t(tile.getK()),
                int32_t(tile.getStages()), int32_t(tile.getClusterM())};
   return spec;

@@ -126,13 +126,21 @@ private:
   void initBarriers();
   void buildProducer(TileScheduler &scheduler);
   void buildConsumer(TileScheduler &scheduler, Value consumerIndex);
+  /// The consumer's loop over a tile's k-blocks; returns the accumulator
+  /// and the stage and phase after it.
+  SmallVector<Value> mainLoop(const ScheduledTile &t, const TileCoords &c,
+                              Value stage, Value phase, Value consumerIndex);
+  SmallVector<Value> blockScaledMainLoop(const TileCoords &c, Value stage,
+                                         Value phase, Value consumerIndex);
   void issueLoads(const TileCoords &c, Value kb, Value stage);
-  Value mmaStage(Value acc, Value stage, Value consumerIndex);
+  /// One stage's wgmma batch; `accumulate` false overwrites `acc`.
+  Value mmaStage(Value acc, Value stage, Value consumerIndex,
+                 bool accumulate = true);
   void zeroRowsPastGroupEnd(Value stage, Value validRows, Value consumerTid);
   void release(Value stage);
   void storeTile(Value acc, const TileCoords &c, Value consumerIndex);
-  /// Scaled kernels: multiplies accumulator registers by the scales of
-  /// their rows of A and of B (the output's rows and columns).
+  /// Row-wise scaled kernels: multiplies accumulator registers by the
+  /// scales of their rows of A and of B (the output's rows and columns).
   class Scaler;
 
   KernelEmitter &e;
@@ -335,7 +343,8 @@ static Value matrixDescriptor(KernelEmitter &e, Value address, int64_t lbo,
   return e.orI(start, e.i64(fixed));
 }
 
-Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex) {
+Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex,
+                                  bool accumulate) {
   Value aBase = e.sharedAddress(stageA(stage));
   Value bBase = e.sharedAddress(stageB(stage));
   // K-major tiles hold 128-byte rows of the reduction: a wgmma step (k16 of
@@ -358,7 +367,7 @@ Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex) {
     Value descB = matrixDescriptor(e, e.add(bBase, e.i32(kk * bStep)),
                                    bIsMNMajor() ? lbo : 16, 1024);
     acc = e.wgmma(acc, descA, descB, tile.n, spec.dtype, aIsMNMajor(),
-                  bIsMNMajor());
+                  bIsMNMajor(), /*accumulate=*/accumulate || kk > 0);
   }
   e.wgmmaCommit();
   return acc;
@@ -396,36 +405,164 @@ void KernelBodyBuilder::release(Value stage) {
   });
 }
 
+SmallVector<Value> KernelBodyBuilder::mainLoop(const ScheduledTile &t,
+                                               const TileCoords &c, Value stage,
+                                               Value phase,
+                                               Value consumerIndex) {
+  Value consumerTid = e.sub(e.threadId(), e.i32(kWarpgroupThreads));
+  Value acc = e.fenceAccumulator(e.zeroAccumulator(tile.n / 2));
+  SmallVector<Value> results =
+      e.forLoop(c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
+        Value acc = it[0], s = it[1], p = it[2];
+        e.mbarrierWait(fullBarrier(s), p);
+        if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
+          Value valid = e.sub(t.groupRows, e.mul(kb, e.i32(tile.k)));
+          e.ifThen(e.ult(valid, e.i32(tile.k)),
+                   [&] { zeroRowsPastGroupEnd(s, valid, consumerTid); });
+        }
+        acc = mmaStage(acc, s, consumerIndex);
+        // Keep one MMA batch in flight; the one before it is done, so its
+        // stage can be refilled.
+        e.wgmmaWait(1);
+        e.ifThen(e.ugt(kb, e.i32(0)),
+                 [&] { release(e.previousStage(s, tile.stages)); });
+        SmallVector<Value> next = e.advanceStage(s, p, tile.stages);
+        return SmallVector<Value>{acc, next[0], next[1]};
+      });
+  // Unconditional, so that ptxas sees every path to the epilogue drain
+  // the MMAs (it would otherwise serialise all of them).
+  e.wgmmaWait(0);
+  e.ifThen(e.ugt(c.kBlocks, e.i32(0)),
+           [&] { release(e.previousStage(results[1], tile.stages)); });
+  results[0] = e.fenceAccumulator(results[0]);
+  return results;
+}
+
+/// Block-scaled kernels: every k-block (one 128-wide K block of scales)
+/// runs its MMAs into a fresh accumulator, which is then scaled by its rows'
+/// A scales times the tile's B scale (the tile is one 128-column scale block
+/// of B) and added to the tile's sum in f32. Two accumulators, A and B,
+/// alternate so that k-block kb's MMAs run while kb - 1's partial sums are
+/// added. The loop takes k-blocks in pairs, A then B, so that each keeps its
+/// registers: swapping them at the back edge would copy accumulators while
+/// their MMAs run, which makes ptxas serialise all wgmma.
+SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
+                                                          Value stage,
+                                                          Value phase,
+                                                          Value consumerIndex) {
+  Value lane = e.laneId();
+  Value warp =
+      e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
+  Value warpRow0 =
+      e.add(e.mul(consumerIndex, e.i32(64)), e.mul(warp, e.i32(16)));
+  // This thread's two rows of A (rows past the tile's valid part, which are
+  // not stored, read row 0's scales so that no load leaves the array).
+  Value rows[2];
+  for (int64_t h = 0; h < 2; ++h) {
+    Value tileRow =
+        e.add(warpRow0, e.add(e.divu(lane, e.i32(4)), e.i32(8 * h)));
+    rows[h] = e.zext64(e.select(e.ult(tileRow, c.rowsValid),
+                                e.add(c.rowInOperand, tileRow), e.i32(0)));
+  }
+  Value scaleBlocksK = e.ceilDiv(K, e.i32(MGGEMM_SCALE_BLOCK));
+  Value scaleBlocksN = e.ceilDiv(N, e.i32(MGGEMM_SCALE_BLOCK));
+  Value blockOfB =
+      e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(scaleBlocksN)),
+                  e.zext64(e.divu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK)))),
+            e.zext64(scaleBlocksK));
+  // {A scale of row 0, of row 1, B scale} of k-block `kb`.
+  auto loadScales = [&](Value kb) -> SmallVector<Value> {
+    Value block = e.zext64(kb);
+    Value column = e.mul(block, e.zext64(M));
+    return {e.loadF32(scaleA, e.add(column, rows[0])),
+            e.loadF32(scaleA, e.add(column, rows[1])),
+            e.loadF32(scaleB, e.add(blockOfB, block))};
+  };
+  // sum += partial * (A scale of its row * B scale), register by register;
+  // register i holds row (i % 4) / 2 of the thread's two.
+  auto addScaled = [&](Value sum, Value partial, ValueRange scales) {
+    Value factor[2] = {e.mulF(scales[0], scales[2]),
+                       e.mulF(scales[1], scales[2])};
+    for (int64_t i = 0; i < tile.n / 2; ++i)
+      sum = e.insert(
+          sum,
+          e.fma(e.extract(partial, i), factor[i % 4 / 2], e.extract(sum, i)),
+          i);
+    return sum;
+  };
+  auto zero = [&] { return e.fenceAccumulator(e.zeroAccumulator(tile.n / 2)); };
+  // Issues the next k-block's MMAs into `acc` from stage `s`, then, once the
+  // batch before it (`previous`) is done, frees that batch's stage and adds
+  // it to `sum`.
+  auto overlap = [&](Value &sum, Value &acc, Value &previous,
+                     ValueRange previousScales, Value &s, Value &p) {
+    e.mbarrierWait(fullBarrier(s), p);
+    acc = mmaStage(acc, s, consumerIndex, /*accumulate=*/false);
+    e.wgmmaWait(1);
+    release(e.previousStage(s, tile.stages));
+    previous = e.fenceAccumulator(previous);
+    sum = addScaled(sum, previous, previousScales);
+    SmallVector<Value> next = e.advanceStage(s, p, tile.stages);
+    s = next[0];
+    p = next[1];
+  };
+  // Adds the last batch once it is done; `s` is the stage after it.
+  auto finish = [&](Value sum, Value last, ValueRange scales, Value s) {
+    e.wgmmaWait(0);
+    release(e.previousStage(s, tile.stages));
+    return addScaled(sum, e.fenceAccumulator(last), scales);
+  };
+
+  // k-block 0 into A (there is at least one: K >= 1).
+  SmallVector<Value> scales = loadScales(e.i32(0));
+  e.mbarrierWait(fullBarrier(stage), phase);
+  Value a = mmaStage(zero(), stage, consumerIndex, /*accumulate=*/false);
+  SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2), a, zero()};
+  llvm::append_range(init, e.advanceStage(stage, phase, tile.stages));
+  llvm::append_range(init, scales);
+  // Pairs of k-blocks 2j + 1 (into B) and 2j + 2 (into A).
+  Value pairs = e.divu(e.sub(c.kBlocks, e.i32(1)), e.i32(2));
+  SmallVector<Value> loop = e.forLoop(pairs, init, [&](Value j, ValueRange it) {
+    Value sum = it[0], a = it[1], b = it[2], s = it[3], p = it[4];
+    Value kb = e.add(e.mul(j, e.i32(2)), e.i32(1));
+    SmallVector<Value> scalesB = loadScales(kb);
+    SmallVector<Value> nextScalesA = loadScales(e.add(kb, e.i32(1)));
+    overlap(sum, b, a, it.drop_front(5), s, p);
+    overlap(sum, a, b, scalesB, s, p);
+    SmallVector<Value> carried = {sum, a, b, s, p};
+    llvm::append_range(carried, nextScalesA);
+    return carried;
+  });
+  // An even number of k-blocks leaves one for B.
+  Value sum = loop[0], s = loop[3], p = loop[4];
+  ValueRange scalesA = ValueRange(loop).drop_front(5);
+  SmallVector<Value> results = e.ifThenElse(
+      e.eq(e.remu(c.kBlocks, e.i32(2)), e.i32(0)),
+      TypeRange{sum.getType(), s.getType(), p.getType()},
+      [&]() -> SmallVector<Value> {
+        Value sumB = sum, a = loop[1], b = loop[2], sB = s, pB = p;
+        SmallVector<Value> scalesB = loadScales(e.sub(c.kBlocks, e.i32(1)));
+        overlap(sumB, b, a, scalesA, sB, pB);
+        return {finish(sumB, b, scalesB, sB), sB, pB};
+      },
+      [&]() -> SmallVector<Value> {
+        return {finish(sum, loop[1], scalesA, s), s, p};
+      });
+  // Unconditional, so that ptxas sees every path to the epilogue drain the
+  // MMAs.
+  e.wgmmaWait(0);
+  return results;
+}
+
 void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
                                       Value consumerIndex) {
-  Value consumerTid = e.sub(e.threadId(), e.i32(kWarpgroupThreads));
   scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
     TileCoords c = tileCoords(t);
-    Value acc = e.fenceAccumulator(e.zeroAccumulator(tile.n / 2));
     SmallVector<Value> results =
-        e.forLoop(c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
-          Value acc = it[0], s = it[1], p = it[2];
-          e.mbarrierWait(fullBarrier(s), p);
-          if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
-            Value valid = e.sub(t.groupRows, e.mul(kb, e.i32(tile.k)));
-            e.ifThen(e.ult(valid, e.i32(tile.k)),
-                     [&] { zeroRowsPastGroupEnd(s, valid, consumerTid); });
-          }
-          acc = mmaStage(acc, s, consumerIndex);
-          // Keep one MMA batch in flight; the one before it is done, so its
-          // stage can be refilled.
-          e.wgmmaWait(1);
-          e.ifThen(e.ugt(kb, e.i32(0)),
-                   [&] { release(e.previousStage(s, tile.stages)); });
-          SmallVector<Value> next = e.advanceStage(s, p, tile.stages);
-          return SmallVector<Value>{acc, next[0], next[1]};
-        });
-    // Unconditional, so that ptxas sees every path to the epilogue drain
-    // the MMAs (it would otherwise serialise all of them).
-    e.wgmmaWait(0);
-    e.ifThen(e.ugt(c.kBlocks, e.i32(0)),
-             [&] { release(e.previousStage(results[1], tile.stages)); });
-    storeTile(e.fenceAccumulator(results[0]), c, consumerIndex);
+        spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK
+            ? blockScaledMainLoop(c, stage, phase, consumerIndex)
+            : mainLoop(t, c, stage, phase, consumerIndex);
+    storeTile(results[0], c, consumerIndex);
     return SmallVector<Value>{results[1], results[2]};
   });
 }
@@ -434,13 +571,13 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
 // Epilogue
 //===----------------------------------------------------------------------===//
 
-/// Scaled kernels are forward products: A's rows are the output's rows, B's
-/// rows (of W[g]) its columns. Register 4j + 2h + p of the accumulator holds
-/// row 16 warp + lane / 4 + 8h and column 8j + 2 (lane % 4) + p of the
-/// consumer's 64 rows. Column scales are loaded as the epilogue reaches their
-/// columns, to keep registers free. Rows and columns past the tile's valid
-/// part read the first scale instead (they are not stored), so no load leaves
-/// the scale arrays.
+/// Row-wise scaled kernels are forward products: A's rows are the output's
+/// rows, B's rows (of W[g]) its columns. Register 4j + 2h + p of the
+/// accumulator holds row 16 warp + lane / 4 + 8h and column 8j + 2 (lane % 4) +
+/// p of the consumer's 64 rows. Column scales are loaded as the epilogue
+/// reaches their columns, to keep registers free. Rows and columns past the
+/// tile's valid part read the first scale instead (they are not stored), so no
+/// load leaves the scale arrays.
 class KernelBodyBuilder::Scaler {
 public:
   Scaler(KernelBodyBuilder &k, const TileCoords &c, Value warpRow0)
@@ -496,7 +633,7 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   Value warpRow0 =
       e.add(e.mul(consumerIndex, e.i32(64)), e.mul(warp, e.i32(16)));
   std::optional<Scaler> scaler;
-  if (mggemmDtypeIsScaled(spec.dtype))
+  if (spec.dtype == MGGEMM_DTYPE_E4M3)
     scaler.emplace(*this, c, warpRow0);
   // Register i of the accumulator, as the output holds it.
   auto output = [&](int64_t i) {

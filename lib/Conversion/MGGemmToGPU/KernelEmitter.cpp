@@ -162,6 +162,19 @@ void KernelEmitter::ifThenElse(Value cond, function_ref<void()> thenBody,
   elseBody();
 }
 
+SmallVector<Value>
+KernelEmitter::ifThenElse(Value cond, TypeRange types,
+                          function_ref<SmallVector<Value>()> thenBody,
+                          function_ref<SmallVector<Value>()> elseBody) {
+  auto ifOp = scf::IfOp::create(b, loc, types, cond, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  scf::YieldOp::create(b, loc, thenBody());
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  scf::YieldOp::create(b, loc, elseBody());
+  return SmallVector<Value>(ifOp.getResults());
+}
+
 SmallVector<Value> KernelEmitter::forLoop(
     Value upper, ValueRange iterArgs,
     function_ref<SmallVector<Value>(Value, ValueRange)> body) {
@@ -209,6 +222,10 @@ Value KernelEmitter::loadF32(Value pointer, Value index) {
 
 Value KernelEmitter::mulF(Value a, Value b_) {
   return arith::MulFOp::create(b, loc, a, b_);
+}
+
+Value KernelEmitter::fma(Value a, Value b_, Value c) {
+  return LLVM::FMAOp::create(b, loc, a, b_, c);
 }
 
 Value KernelEmitter::alignedSharedMemory(StringRef symbol, int64_t alignment) {
@@ -401,13 +418,13 @@ void KernelEmitter::wgmmaWait(int64_t pending) {
 }
 
 Value KernelEmitter::wgmma(Value acc, Value descA, Value descB, int64_t n,
-                           mggemmDtype dtype, bool transposeA,
-                           bool transposeB) {
+                           mggemmDtype dtype, bool transposeA, bool transposeB,
+                           bool accumulate) {
   MLIRContext *ctx = b.getContext();
   NVVM::WGMMATypes type = NVVM::WGMMATypes::bf16;
   if (dtype == MGGEMM_DTYPE_F16)
     type = NVVM::WGMMATypes::f16;
-  else if (dtype == MGGEMM_DTYPE_E4M3)
+  else if (mggemmDtypeIsScaled(dtype))
     type = NVVM::WGMMATypes::e4m3;
   auto inputType = NVVM::WGMMATypesAttr::get(ctx, type);
   auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
@@ -420,8 +437,9 @@ Value KernelEmitter::wgmma(Value acc, Value descA, Value descB, int64_t n,
       b, loc, acc.getType(), acc, descA, descB,
       NVVM::MMAShapeAttr::get(ctx, 64, n, wgmmaK(dtype)), inputType, inputType,
       NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
-      NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one), one, one,
-      layoutA, layoutB, /*satfinite=*/nullptr);
+      NVVM::WGMMAScaleOutAttr::get(ctx, accumulate ? NVVM::WGMMAScaleOut::one
+                                                   : NVVM::WGMMAScaleOut::zero),
+      one, one, layoutA, layoutB, /*satfinite=*/nullptr);
 }
 
 Value KernelEmitter::zeroAccumulator(int64_t numRegisters) {
@@ -432,6 +450,10 @@ Value KernelEmitter::zeroAccumulator(int64_t numRegisters) {
 
 Value KernelEmitter::extract(Value aggregate, int64_t index) {
   return LLVM::ExtractValueOp::create(b, loc, aggregate, index);
+}
+
+Value KernelEmitter::insert(Value aggregate, Value value, int64_t index) {
+  return LLVM::InsertValueOp::create(b, loc, aggregate, value, index);
 }
 
 Value KernelEmitter::fenceAccumulator(Value acc) {

@@ -72,6 +72,10 @@ public:
   void ifThen(Value cond, function_ref<void()> thenBody);
   void ifThenElse(Value cond, function_ref<void()> thenBody,
                   function_ref<void()> elseBody);
+  /// An if-else whose branches each yield values of `types`; returns them.
+  SmallVector<Value> ifThenElse(Value cond, TypeRange types,
+                                function_ref<SmallVector<Value>()> thenBody,
+                                function_ref<SmallVector<Value>()> elseBody);
   /// `for (iv = 0; iv < upper; ++iv)` carrying `iterArgs`; returns them.
   SmallVector<Value>
   forLoop(Value upper, ValueRange iterArgs,
@@ -84,6 +88,8 @@ public:
   Value loadI32(Value pointer, Value index);
   Value loadF32(Value pointer, Value index);
   Value mulF(Value a, Value b);
+  /// a * b + c, rounded once.
+  Value fma(Value a, Value b, Value c);
   /// The dynamic shared memory rounded up to `alignment` (the slack is part
   /// of the size the runtime requests).
   Value alignedSharedMemory(StringRef symbol, int64_t alignment);
@@ -146,13 +152,15 @@ public:
   static int64_t wgmmaK(mggemmDtype dtype) {
     return 32 / mggemmElementBytes(dtype);
   }
+  /// `acc` + A B, or A B alone when `accumulate` is false.
   Value wgmma(Value acc, Value descA, Value descB, int64_t n, mggemmDtype dtype,
-              bool transposeA, bool transposeB);
+              bool transposeA, bool transposeB, bool accumulate = true);
   Value zeroAccumulator(int64_t numRegisters);
   /// Ties every accumulator register to an empty volatile asm so that no
   /// read or write of them moves across a wgmma fence or wait.
   Value fenceAccumulator(Value acc);
   Value extract(Value aggregate, int64_t index);
+  Value insert(Value aggregate, Value value, int64_t index);
 
 private:
   Value cmp(int predicate, Value a, Value b);

@@ -137,3 +137,28 @@ func.func @scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
       {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
   return
 }
+
+// -----
+
+// A block-scaled fp8 product: dtype 3 (e4m3_block), a 128 x 128 tile. Each
+// k-block's first wgmma overwrites the partial sum (scale-d zero), the rest
+// accumulate; the partial sums are waited for, scaled by a product of scales
+// and added to the tile's sum.
+
+// CHECK-LABEL: func.func @block_scaled
+// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c0_i32{{.*}}, %c3_i32{{.*}}, %c128_i32{{.*}}, %c128_i32{{.*}}, %c128_i32
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_block_m128n128k128s6c2
+// CHECK:       gpu.func @mggemm_forward_e4m3_block_m128n128k128s6c2({{.*}}, %{{.*}}: i32, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>)
+// CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK:         nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK:         arith.mulf
+// CHECK:         llvm.intr.fma
+func.func @block_scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
+                        %sx: memref<56x?xf32>, %sw: memref<8x32x56xf32>,
+                        %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
+  mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x7168xf8E4M3FN>, memref<8x4096x7168xf8E4M3FN>, memref<56x?xf32>, memref<8x32x56xf32>, memref<8xi32>)
+      outs(%y : memref<?x4096xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 128, k = 128, stages = 6, cluster_m = 2>}
+  return
+}

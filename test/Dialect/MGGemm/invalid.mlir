@@ -255,7 +255,7 @@ func.func @scaled_f16_product(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4
 func.func @scaled_bf16_scales(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4M3FN>,
                               %sx: tensor<?xbf16>, %sw: tensor<4x64xf32>,
                               %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) {
-  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'input_scale' must have element type 'f32' (row scales), but has 'bf16'}}
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'input_scale' must have element type 'f32' (scales), but has 'bf16'}}
   %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x64xf8E4M3FN>, tensor<4x64x64xf8E4M3FN>, tensor<?xbf16>, tensor<4x64xf32>, tensor<4xi32>)
          outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
   return
@@ -266,9 +266,64 @@ func.func @scaled_bf16_scales(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4
 func.func @scaled_weight_scale_rank(%x: tensor<?x64xf8E4M3FN>, %w: tensor<4x64x64xf8E4M3FN>,
                                     %sx: tensor<?xf32>, %sw: tensor<256xf32>,
                                     %sizes: tensor<4xi32>, %y: tensor<?x64xbf16>) {
-  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'weight_scale' must have rank 2 ([G, N]), but has rank 1}}
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op scales must be row-wise (input_scale [M], weight_scale [G, N]) or block-wise (input_scale [ceil(K/128), M], weight_scale [G, ceil(N/128), ceil(K/128)]), but have ranks 1 and 1}}
   %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x64xf8E4M3FN>, tensor<4x64x64xf8E4M3FN>, tensor<?xf32>, tensor<256xf32>, tensor<4xi32>)
          outs(%y : tensor<?x64xbf16>) -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @block_scales_mixed(%x: tensor<?x256xf8E4M3FN>, %w: tensor<4x256x256xf8E4M3FN>,
+                              %sx: tensor<2x?xf32>, %sw: tensor<4x256xf32>,
+                              %sizes: tensor<4xi32>, %y: tensor<?x256xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op scales must be row-wise (input_scale [M], weight_scale [G, N]) or block-wise (input_scale [ceil(K/128), M], weight_scale [G, ceil(N/128), ceil(K/128)]), but have ranks 2 and 2}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x256xf8E4M3FN>, tensor<4x256x256xf8E4M3FN>, tensor<2x?xf32>, tensor<4x256xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x256xbf16>) -> tensor<?x256xbf16>
+  return
+}
+
+// -----
+
+func.func @block_scales_k_blocks(%x: tensor<?x320xf8E4M3FN>, %w: tensor<4x256x320xf8E4M3FN>,
+                                 %sx: tensor<2x?xf32>, %sw: tensor<4x2x2xf32>,
+                                 %sizes: tensor<4xi32>, %y: tensor<?x256xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'input_scale' has 2 blocks of 128 along K (dim 0), but K = 320 needs 3}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x320xf8E4M3FN>, tensor<4x256x320xf8E4M3FN>, tensor<2x?xf32>, tensor<4x2x2xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x256xbf16>) -> tensor<?x256xbf16>
+  return
+}
+
+// -----
+
+func.func @block_scales_n_blocks(%x: tensor<?x256xf8E4M3FN>, %w: tensor<4x264x256xf8E4M3FN>,
+                                 %sx: tensor<2x?xf32>, %sw: tensor<4x2x2xf32>,
+                                 %sizes: tensor<4xi32>, %y: tensor<?x264xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op 'weight_scale' has 2 blocks of 128 along N (dim 1), but N = 264 needs 3}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x256xf8E4M3FN>, tensor<4x264x256xf8E4M3FN>, tensor<2x?xf32>, tensor<4x2x2xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x264xbf16>) -> tensor<?x264xbf16>
+  return
+}
+
+// -----
+
+func.func @block_scales_groups(%x: tensor<?x256xf8E4M3FN>, %w: tensor<4x256x256xf8E4M3FN>,
+                               %sx: tensor<2x?xf32>, %sw: tensor<3x2x2xf32>,
+                               %sizes: tensor<4xi32>, %y: tensor<?x256xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op dimension G is 4 in 'weight' (dim 0) but 3 in 'weight_scale' (dim 0)}}
+  %0 = mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : tensor<?x256xf8E4M3FN>, tensor<4x256x256xf8E4M3FN>, tensor<2x?xf32>, tensor<3x2x2xf32>, tensor<4xi32>)
+         outs(%y : tensor<?x256xbf16>) -> tensor<?x256xbf16>
+  return
+}
+
+// -----
+
+func.func @block_scales_tile_n(%x: memref<?x256xf8E4M3FN>, %w: memref<4x256x256xf8E4M3FN>,
+                               %sx: memref<2x?xf32>, %sw: memref<4x2x2xf32>,
+                               %sizes: memref<4xi32>, %y: memref<?x256xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4> has n = 256, but block-scaled products need n = 128 (one block of weight_scale)}}
+  mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<4x256x256xf8E4M3FN>, memref<2x?xf32>, memref<4x2x2xf32>, memref<4xi32>)
+      outs(%y : memref<?x256xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4>}
   return
 }
 

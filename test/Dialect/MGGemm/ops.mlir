@@ -189,3 +189,17 @@ func.func @scaled_grouped_matmul_memref(%x: memref<?x256xf8E4M3FN>, %w: memref<2
       {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
   return
 }
+
+// Block scales: [ceil(K/128), M] for the input, [G, ceil(N/128), ceil(K/128)]
+// for the weight (K = 7168 is 56 blocks, N = 4096 is 32).
+// CHECK-LABEL: func.func @block_scaled_grouped_matmul(
+// CHECK:         mggemm.scaled_grouped_matmul ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>, tensor<56x?xf32>, tensor<8x32x56xf32>, tensor<8xi32>) outs(%{{.*}} : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+func.func @block_scaled_grouped_matmul(%x: tensor<?x7168xf8E4M3FN>, %w: tensor<8x4096x7168xf8E4M3FN>,
+                                       %sx: tensor<56x?xf32>, %sw: tensor<8x32x56xf32>,
+                                       %sizes: tensor<8xi32>, %y: tensor<?x4096xbf16>) -> tensor<?x4096xbf16> {
+  %0 = mggemm.scaled_grouped_matmul
+         ins(%x, %w, %sx, %sw, %sizes : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>,
+                                        tensor<56x?xf32>, tensor<8x32x56xf32>, tensor<8xi32>)
+         outs(%y : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+  return %0 : tensor<?x4096xbf16>
+}

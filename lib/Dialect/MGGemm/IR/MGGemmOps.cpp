@@ -19,8 +19,9 @@ using namespace mlir::mggemm;
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// The symbolic dimensions every grouped GEMM operand is made of.
-enum class Dim { M, N, K, G };
+/// The symbolic dimensions every grouped GEMM operand is made of; block
+/// scales count 128-wide blocks of N and K.
+enum class Dim { M, N, K, G, NBlocks, KBlocks };
 
 StringRef dimName(Dim dim) {
   switch (dim) {
@@ -32,6 +33,10 @@ StringRef dimName(Dim dim) {
     return "K";
   case Dim::G:
     return "G";
+  case Dim::NBlocks:
+    return "ceil(N/128)";
+  case Dim::KBlocks:
+    return "ceil(K/128)";
   }
   llvm_unreachable("unknown dimension");
 }
@@ -93,7 +98,7 @@ LogicalResult verifyScaledElementTypes(Operation *op,
       return failure();
   }
   for (const OperandSpec &spec : scales)
-    if (failed(expect(spec, b.getF32Type(), "row scales")))
+    if (failed(expect(spec, b.getF32Type(), "scales")))
       return failure();
   return success();
 }
@@ -188,6 +193,21 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
                << it->second.index << ") but " << size << " in '"
                << spec->name << "' (dim " << index << ")";
     }
+  }
+  // Block counts must be those of N and K.
+  for (auto [blocks, dim] :
+       {std::pair(Dim::NBlocks, Dim::N), std::pair(Dim::KBlocks, Dim::K)}) {
+    auto count = seen.find(static_cast<unsigned>(blocks));
+    auto extent = seen.find(static_cast<unsigned>(dim));
+    if (count == seen.end() || extent == seen.end())
+      continue;
+    int64_t expected = llvm::divideCeil(extent->second.size, 128);
+    if (count->second.size != expected)
+      return op->emitOpError()
+             << "'" << count->second.operand << "' has " << count->second.size
+             << " blocks of 128 along " << dimName(dim) << " (dim "
+             << count->second.index << "), but " << dimName(dim) << " = "
+             << extent->second.size << " needs " << expected;
   }
   // Rows of every operand are 16-byte aligned for TMA: K-long rows hold
   // operand elements, N-long rows 16-bit ones (fp8 ops only read K-long).
@@ -294,16 +314,51 @@ Value ScaledGroupedMatmulOp::getRhs() { return getWeight(); }
 SmallVector<Value, 2> ScaledGroupedMatmulOp::getScales() {
   return {getInputScale(), getWeightScale()};
 }
+bool ScaledGroupedMatmulOp::isBlockScaled() {
+  return cast<ShapedType>(getInputScale().getType()).getRank() == 2;
+}
+mggemmDtype ScaledGroupedMatmulOp::getDtype() {
+  return isBlockScaled() ? MGGEMM_DTYPE_E4M3_BLOCK : MGGEMM_DTYPE_E4M3;
+}
 
 LogicalResult ScaledGroupedMatmulOp::verify() {
-  return verifyGroupedGemm(
-      *this,
-      {{"input", getInput(), {Dim::M, Dim::K}},
-       {"weight", getWeight(), {Dim::G, Dim::N, Dim::K}},
-       {"init", getInit(), {Dim::M, Dim::N}}},
-      {"sizes", getSizes(), {Dim::G}}, {getInit()}, {getTileConfigAttr()},
-      {{"input_scale", getInputScale(), {Dim::M}},
-       {"weight_scale", getWeightScale(), {Dim::G, Dim::N}}});
+  // input_scale's rank picks the scaling; weight_scale must follow it.
+  int64_t inputScaleRank =
+      cast<ShapedType>(getInputScale().getType()).getRank();
+  int64_t weightScaleRank =
+      cast<ShapedType>(getWeightScale().getType()).getRank();
+  if (inputScaleRank + 1 != weightScaleRank ||
+      (inputScaleRank != 1 && inputScaleRank != 2))
+    return emitOpError()
+           << "scales must be row-wise (input_scale [M], weight_scale [G, N]) "
+              "or block-wise (input_scale [ceil(K/128), M], weight_scale [G, "
+              "ceil(N/128), ceil(K/128)]), but have ranks "
+           << inputScaleRank << " and " << weightScaleRank;
+  SmallVector<OperandSpec, 2> scales;
+  if (isBlockScaled())
+    scales = {{"input_scale", getInputScale(), {Dim::KBlocks, Dim::M}},
+              {"weight_scale",
+               getWeightScale(),
+               {Dim::G, Dim::NBlocks, Dim::KBlocks}}};
+  else
+    scales = {{"input_scale", getInputScale(), {Dim::M}},
+              {"weight_scale", getWeightScale(), {Dim::G, Dim::N}}};
+  if (failed(
+          verifyGroupedGemm(*this,
+                            {{"input", getInput(), {Dim::M, Dim::K}},
+                             {"weight", getWeight(), {Dim::G, Dim::N, Dim::K}},
+                             {"init", getInit(), {Dim::M, Dim::N}}},
+                            {"sizes", getSizes(), {Dim::G}}, {getInit()},
+                            {getTileConfigAttr()}, scales)))
+    return failure();
+  // The kernel scales each 128 x 128 block of partial sums as one.
+  TileConfigAttr tile = getTileConfigAttr();
+  if (isBlockScaled() && tile && tile.getN() != MGGEMM_SCALE_BLOCK)
+    return emitOpError() << "tile config " << tile << " has n = " << tile.getN()
+                         << ", but block-scaled products need n = "
+                         << MGGEMM_SCALE_BLOCK
+                         << " (one block of weight_scale)";
+  return success();
 }
 
 GemmKind GroupedMatmulGradInputOp::getGemmKind() {
@@ -354,6 +409,7 @@ Type mlir::mggemm::getElementType(MLIRContext *context, mggemmDtype dtype) {
   case MGGEMM_DTYPE_F16:
     return b.getF16Type();
   case MGGEMM_DTYPE_E4M3:
+  case MGGEMM_DTYPE_E4M3_BLOCK:
     return b.getType<Float8E4M3FNType>();
   case MGGEMM_DTYPE_BF16:
     break;

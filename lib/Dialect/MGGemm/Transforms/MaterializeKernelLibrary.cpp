@@ -26,8 +26,12 @@ struct MGGemmMaterializeKernelLibraryPass
     Location loc = module.getLoc();
     int64_t dyn = ShapedType::kDynamic;
     auto sizes = MemRefType::get({dyn}, b.getI32Type());
-    auto scales = MemRefType::get({dyn}, b.getF32Type());
-    auto stackedScales = MemRefType::get({dyn, dyn}, b.getF32Type());
+    // Scales of A and B, row-wise and block-wise.
+    auto f32 = b.getF32Type();
+    std::pair<Type, Type> rowScales = {MemRefType::get({dyn}, f32),
+                                       MemRefType::get({dyn, dyn}, f32)};
+    std::pair<Type, Type> blockScales = {MemRefType::get({dyn, dyn}, f32),
+                                         MemRefType::get({dyn, dyn, dyn}, f32)};
     for (const mggemmLibraryEntry &entry : mggemmLibraryEntries) {
       Type element = getElementType(ctx, entry.dtype);
       auto matrix = MemRefType::get({dyn, dyn}, element);
@@ -42,8 +46,11 @@ struct MGGemmMaterializeKernelLibraryPass
       case MGGEMM_KIND_FORWARD:    // X, W, [sX, sW,] sizes, Y
       case MGGEMM_KIND_GRAD_INPUT: // dY, W, sizes, dX
         types = {matrix, stacked};
-        if (mggemmDtypeIsScaled(entry.dtype))
-          types.append({scales, stackedScales});
+        if (mggemmDtypeIsScaled(entry.dtype)) {
+          auto [scaleA, scaleB] =
+              entry.dtype == MGGEMM_DTYPE_E4M3_BLOCK ? blockScales : rowScales;
+          types.append({scaleA, scaleB});
+        }
         types.append({sizes, outMatrix});
         break;
       case MGGEMM_KIND_GRAD_WEIGHT: // dY, X, sizes, dW

@@ -17,10 +17,11 @@ using namespace mlir;
 using namespace mlir::mggemm;
 
 namespace {
-/// The configuration the table holds for a product of `kind` whose A operand
-/// has type `lhsType` and whose destination has type `initType`.
-TileConfigAttr chooseFor(MLIRContext *context, GemmKind kind, Type lhsType,
-                         Type initType) {
+/// The configuration the table holds for a product of `kind` on `dtype`
+/// whose A operand has type `lhsType` and whose destination has type
+/// `initType`.
+TileConfigAttr chooseFor(MLIRContext *context, GemmKind kind, mggemmDtype dtype,
+                         Type lhsType, Type initType) {
   auto lhs = cast<ShapedType>(lhsType);
   auto out = cast<ShapedType>(initType);
   auto orUnknown = [](int64_t size) {
@@ -43,7 +44,6 @@ TileConfigAttr chooseFor(MLIRContext *context, GemmKind kind, Type lhsType,
     k = orUnknown(out.getDimSize(2));
     break;
   }
-  mggemmDtype dtype = getDtype(lhs.getElementType());
   // Rows per group are data (the sizes live on the device): unknown here.
   mggemmTileConfig tile = mggemmSelectTileConfig(
       static_cast<mggemmKind>(kind), dtype, n, k, /*rowsPerGroup=*/-1);
@@ -59,22 +59,24 @@ struct MGGemmSelectTileConfigPass
     getOperation()->walk([&](Operation *op) {
       if (auto single = dyn_cast<GroupedGemmOpInterface>(op)) {
         if (!single.getTileConfigAttr())
-          op->setAttr("tile_config", chooseFor(context, single.getGemmKind(),
-                                               single.getLhs().getType(),
-                                               single.getInit().getType()));
+          op->setAttr("tile_config",
+                      chooseFor(context, single.getGemmKind(),
+                                single.getDtype(), single.getLhs().getType(),
+                                single.getInit().getType()));
         return;
       }
       auto backward = dyn_cast<GroupedMatmulBackwardOp>(op);
       if (!backward)
         return;
       Type gradOutput = backward.getGradOutput().getType();
+      mggemmDtype dtype = getDtype(getElementTypeOrSelf(gradOutput));
       if (!backward.getGradInputTileConfigAttr())
         backward.setGradInputTileConfigAttr(
-            chooseFor(context, GemmKind::grad_input, gradOutput,
+            chooseFor(context, GemmKind::grad_input, dtype, gradOutput,
                       backward.getGradInputInit().getType()));
       if (!backward.getGradWeightTileConfigAttr())
         backward.setGradWeightTileConfigAttr(
-            chooseFor(context, GemmKind::grad_weight, gradOutput,
+            chooseFor(context, GemmKind::grad_weight, dtype, gradOutput,
                       backward.getGradWeightInit().getType()));
     });
   }

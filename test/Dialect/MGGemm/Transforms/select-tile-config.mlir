@@ -95,3 +95,20 @@ func.func @scaled(%x: tensor<?x7168xf8E4M3FN>, %w: tensor<8x4096x7168xf8E4M3FN>,
          outs(%y : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
   return
 }
+
+// -----
+
+// Block-scaled fp8 products get the 128 x 128 tile (one weight scale block
+// wide) with 6 stages.
+
+// CHECK-LABEL: func.func @block_scaled(
+// CHECK:         mggemm.scaled_grouped_matmul ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 128, n = 128, k = 128, stages = 6, cluster_m = 2>} -> tensor<?x4096xbf16>
+func.func @block_scaled(%x: tensor<?x7168xf8E4M3FN>, %w: tensor<8x4096x7168xf8E4M3FN>,
+                        %sx: tensor<56x?xf32>, %sw: tensor<8x32x56xf32>,
+                        %sizes: tensor<8xi32>, %y: tensor<?x4096xbf16>) {
+  %0 = mggemm.scaled_grouped_matmul
+         ins(%x, %w, %sx, %sw, %sizes : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>,
+                                        tensor<56x?xf32>, tensor<8x32x56xf32>, tensor<8xi32>)
+         outs(%y : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+  return
+}

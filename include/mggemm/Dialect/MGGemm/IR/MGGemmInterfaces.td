@@ -30,6 +30,12 @@ def MGGemm_GroupedGemmOpInterface : OpInterface<"GroupedGemmOpInterface"> {
         otherwise.
       }], "::llvm::SmallVector<::mlir::Value, 2>", "getScales", (ins), [{}],
       [{ return {}; }]>,
+    InterfaceMethod<[{
+        The runtime dtype of the kernel: the operands' element type and, for
+        fp8, how they are scaled.
+      }], "::mggemmDtype", "getDtype", (ins), [{}],
+      [{ return ::mlir::mggemm::getDtype(
+             ::mlir::getElementTypeOrSelf($_op.getLhs().getType())); }]>,
   ];
 }
 

@@ -75,19 +75,34 @@ def MGGemm_GroupedMatmulOp : MGGemm_SingleProductOp<"grouped_matmul"> {
 
 def MGGemm_ScaledGroupedMatmulOp : MGGemm_Op<"scaled_grouped_matmul", [
     DeclareOpInterfaceMethods<MGGemm_GroupedGemmOpInterface,
-                              ["getGemmKind", "getLhs", "getRhs", "getScales"]>]> {
-  let summary = "Forward grouped GEMM of fp8 operands with row-wise scales";
+                              ["getGemmKind", "getLhs", "getRhs", "getScales",
+                               "getDtype"]>]> {
+  let summary = "Forward grouped GEMM of fp8 operands with f32 scales";
   let description = [{
-    The forward product of `mggemm.grouped_matmul` on f8E4M3FN operands,
-    each row of which carries an f32 scale: for row `r` of group `g`,
+    The forward product of `mggemm.grouped_matmul` on f8E4M3FN operands
+    that carry f32 scales, row-wise or block-wise; the destination is bf16
+    and sums are f32. `K` must be a multiple of 16 (16-byte TMA rows).
+
+    Row-wise (the convention of `torch._scaled_grouped_mm`): `input_scale`
+    is `[M]` and `weight_scale` is `[G, N]`. For row `r` of group `g`,
 
     ```
     Y[r, n] = bf16(input_scale[r] * weight_scale[g, n] * Σ_k X[r, k] · W[g, n, k])
     ```
 
-    with the sum in f32. `input_scale` is `[M]` and `weight_scale` is
-    `[G, N]` (the row-wise convention of `torch._scaled_grouped_mm`); the
-    destination is bf16. `K` must be a multiple of 16 (16-byte TMA rows).
+    Block-wise (the DeepGEMM convention): each row of `X` has a scale per
+    128 elements of K, `input_scale` `[ceil(K/128), M]` (K-block-major: the
+    transpose of an `[M, ceil(K/128)]` array), and each 128 x 128 block of
+    `W[g]` has one, `weight_scale` `[G, ceil(N/128), ceil(K/128)]`. With
+    `b` ranging over the K blocks,
+
+    ```
+    Y[r, n] = bf16(Σ_b input_scale[b, r] * weight_scale[g, n / 128, b]
+                       * Σ_{k in b} X[r, k] · W[g, n, k])
+    ```
+
+    The kernel applies each block's scales to its partial sums in f32, so
+    its tile must be 128 wide in n.
 
     The fp8 input gradient is this op too: `dX = dY · W[g]` is the product
     of `dY` (quantized per row) with `Wᵀ` stored `[G, K, N]` (quantized per
@@ -116,6 +131,8 @@ def MGGemm_ScaledGroupedMatmulOp : MGGemm_Op<"scaled_grouped_matmul", [
     ::mlir::MutableOperandRange getDpsInitsMutable() {
       return getInitMutable();
     }
+    /// Whether the scales are block-wise (else row-wise).
+    bool isBlockScaled();
   }];
   let builders = [
     OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$weight,
