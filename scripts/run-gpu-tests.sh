@@ -16,8 +16,9 @@
 #                  seeds 1..n; M from 0 to 65536, empty and one-row groups)
 #   Every case of edge, fixed and random runs for every variant (forward,
 #   grad_input, grad_weight, backward).
-#   fp8            the scaled e4m3 forward product (--dtype e4m3) on the
-#                  fixed shapes, edge cases and both kernel shapes
+#   fp8            the scaled e4m3 forward product, row-wise (--dtype e4m3)
+#                  and block-wise (--dtype e4m3_block), on the fixed shapes,
+#                  edge cases and both kernel shapes
 #   stress         mggemm-run --stress: $MGGEMM_TEST_STRESS (1000) random
 #                  cases over all variants (G up to 1024, invalid sizes too,
 #                  each launched twice and compared bitwise) on
@@ -200,25 +201,29 @@ if wants random; then
 fi
 
 if wants fp8; then
-  fp8() { run_case "fp8 $1" --dtype e4m3 --variant forward "${@:2}"; }
-  for nk in "2048 7168" "7168 2048" "14336 4096" "4096 14336"; do
-    read -r N K <<<"$nk"
-    for G in 1 8 64 256; do
-      fp8 "N=$N K=$K G=$G" --groups "$G" --m "${MGGEMM_TEST_M:-8192}" \
-        --n "$N" --k "$K" --split imbalanced --seed "$G"
+  for dtype in e4m3 e4m3_block; do
+    fp8() { run_case "$dtype $1" --dtype "$dtype" --variant forward "${@:2}"; }
+    for nk in "2048 7168" "7168 2048" "14336 4096" "4096 14336"; do
+      read -r N K <<<"$nk"
+      for G in 1 8 64 256; do
+        fp8 "N=$N K=$K G=$G" --groups "$G" --m "${MGGEMM_TEST_M:-8192}" \
+          --n "$N" --k "$K" --split imbalanced --seed "$G"
+      done
     done
-  done
-  fp8 "empty and one-row groups" --sizes 0,1,0,127,0,129,0 --n 264 --k 144
-  fp8 "odd N K" --groups 5 --m 3001 --split random --n 136 --k 48
-  fp8 "M = 0" --groups 4 --m 0 --n 512 --k 512
-  fp8 "M past the sizes" --m 1000 --sizes 100,200,300 --n 512 --k 256
-  fp8 "negative and huge sizes" --m 300 --sizes 100,-5,2147483647,50 \
-    --n 264 --k 144
-  fp8 "K = 16" --groups 3 --m 700 --split random --n 1024 --k 16
-  fp8 "invalid K" --groups 2 --m 64 --n 64 --k 72 --expect-status invalid_value
-  for c in 1 2; do
-    fp8 "tile c$c" --groups 16 --m 20000 --split imbalanced --n 4096 \
-      --k 7168 --tile "128x256x128s4c$c"
+    fp8 "empty and one-row groups" --sizes 0,1,0,127,0,129,0 --n 264 --k 144
+    fp8 "odd N K" --groups 5 --m 3001 --split random --n 136 --k 48
+    fp8 "M = 0" --groups 4 --m 0 --n 512 --k 512
+    fp8 "M past the sizes" --m 1000 --sizes 100,200,300 --n 512 --k 256
+    fp8 "negative and huge sizes" --m 300 --sizes 100,-5,2147483647,50 \
+      --n 264 --k 144
+    fp8 "K = 16" --groups 3 --m 700 --split random --n 1024 --k 16
+    fp8 "invalid K" --groups 2 --m 64 --n 64 --k 72 --expect-status invalid_value
+    tile=128x256x128s4
+    [[ $dtype == e4m3_block ]] && tile=128x128x128s6
+    for c in 1 2; do
+      fp8 "tile c$c" --groups 16 --m 20000 --split imbalanced --n 4096 \
+        --k 7168 --tile "${tile}c$c"
+    done
   done
 fi
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every kernel variant, and the fp8 forward kernels, under
-# compute-sanitizer (memcheck, racecheck, synccheck, initcheck) on small,
-# tail-heavy shapes, and on invalid sizes
+# Runs every kernel variant, and the fp8 forward kernels (row- and
+# block-scaled), under compute-sanitizer (memcheck, racecheck, synccheck,
+# initcheck) on small, tail-heavy shapes, and on invalid sizes
 # (negative, adding up past M) that the kernels must clamp. Run it on the GPU
 # machine from the bundle: stage/sanitize-gpu.sh. Logs go to $OUT.
 set -u -o pipefail
@@ -39,6 +39,8 @@ for tool in memcheck racecheck synccheck initcheck; do
     for shape in "${fp8_shapes[@]}"; do
       # shellcheck disable=SC2086
       sanitize "$tool" "128x256x128s4c$c" --dtype e4m3 $shape
+      # shellcheck disable=SC2086
+      sanitize "$tool" "128x128x128s6c$c" --dtype e4m3_block $shape
     done
   done
 done

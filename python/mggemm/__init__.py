@@ -38,6 +38,7 @@ _LAZY: Dict[str, str] = {
     "grouped_mm_backward": "ops",
     "grouped_mm_fp8": "ops",
     "quantize_fp8_rowwise": "ops",
+    "quantize_fp8_blockwise": "ops",
     "grouped_gemm_forward": "compat",
     "grouped_gemm_backward": "compat",
     "mg_grouped_gemm": "compat",
@@ -67,6 +68,7 @@ if TYPE_CHECKING or importlib.util.find_spec("torch") is not None:
         grouped_mm_fp8,
         grouped_mm_grad_input,
         grouped_mm_grad_weight,
+        quantize_fp8_blockwise,
         quantize_fp8_rowwise,
     )
     from .reference import (

@@ -308,22 +308,35 @@ def _check_forward_shapes(x: TensorSpec, w: TensorSpec, sizes: TensorSpec,
     return Problem(M=M, N=N, K=K, G=G, dtype=dtype, device=device)
 
 
+#: Extent of a scale block along K (and N), SCALE_BLOCK in KernelABI.h.
+SCALE_BLOCK = 128
+
+_ROW_SCALES = ("row-wise scales, as mggemm.quantize_fp8_rowwise returns them; "
+               "block-wise ones are scale_x [M, ceil(K/128)] and scale_w "
+               "[G, ceil(N/128), ceil(K/128)]")
+_BLOCK_SCALES = ("block-wise scales, as mggemm.quantize_fp8_blockwise returns "
+                 "them; row-wise ones are scale_x [M] and scale_w [G, N]")
+
+
 def _check_scale(scale: TensorSpec, shape: Tuple[Any, ...], layout: str,
-                 device: str, ref: str) -> None:
+                 device: str, ref: str, blocks: bool) -> None:
     dtype = canonical_dtype(scale.dtype)
     if dtype != "float32":
         raise TypeError(
-            f"{scale.name} must be torch.float32 (one scale per row), got "
-            f"{_torch_name(dtype)}: use {scale.name}.float()"
+            f"{scale.name} must be torch.float32 (one scale per "
+            f"{'block' if blocks else 'row'}), got {_torch_name(dtype)}: use "
+            f"{scale.name}.float()"
         )
     if tuple(scale.shape) != tuple(shape):
         raise ValueError(
             f"{scale.name} must have shape {layout} = {_fmt_shape(shape)}, got "
-            f"{_fmt_shape(scale.shape)} (row-wise scales, as "
-            f"mggemm.quantize_fp8_rowwise returns them)"
+            f"{_fmt_shape(scale.shape)} ({_BLOCK_SCALES if blocks else _ROW_SCALES})"
         )
     _check_device(scale, device, ref)
-    _check_contiguous(scale)
+    # Block scales of x may have any strides (the op transposes them to
+    # [ceil(K/128), M], which is free for column-major ones).
+    if not (blocks and scale.rank == 2):
+        _check_contiguous(scale)
     if scale.data_ptr is not None and scale.data_ptr % 4 != 0:
         raise ValueError(
             f"{scale.name} starts at address {scale.data_ptr:#x}, which is not "
@@ -334,7 +347,10 @@ def _check_scale(scale: TensorSpec, shape: Tuple[Any, ...], layout: str,
 def check_scaled_forward(x: TensorSpec, w: TensorSpec, scale_x: TensorSpec,
                          scale_w: TensorSpec, sizes: TensorSpec) -> Problem:
     """Y[M, N] (bf16) = per group g: (scale_x X_g) · (scale_w[g] W[g])ᵀ with
-    fp8 X [M, K], W [G, N, K], scale_x [M] and scale_w [G, N]."""
+    fp8 X [M, K], W [G, N, K] and row-wise scales, scale_x [M] and scale_w
+    [G, N], or block-wise ones (scale_x of rank 2), scale_x [M, ceil(K/128)]
+    per 1 x 128 block of X and scale_w [G, ceil(N/128), ceil(K/128)] per
+    128 x 128 block of W."""
     _check_forward_ranks(x, w)
     for t in (x, w):
         dtype = canonical_dtype(t.dtype)
@@ -347,8 +363,15 @@ def check_scaled_forward(x: TensorSpec, w: TensorSpec, scale_x: TensorSpec,
             )
     # fp8 rows of K elements must fill multiples of 16 bytes.
     p = _check_forward_shapes(x, w, sizes, FP8_DTYPE, k_multiple=16)
-    _check_scale(scale_x, (p.M,), "[M]", p.device, x.name)
-    _check_scale(scale_w, (p.G, p.N), "[G, N]", p.device, x.name)
+    if scale_x.rank == 2:
+        kb = (p.K + SCALE_BLOCK - 1) // SCALE_BLOCK
+        nb = (p.N + SCALE_BLOCK - 1) // SCALE_BLOCK
+        _check_scale(scale_x, (p.M, kb), "[M, ceil(K/128)]", p.device, x.name, True)
+        _check_scale(scale_w, (p.G, nb, kb), "[G, ceil(N/128), ceil(K/128)]",
+                     p.device, x.name, True)
+    else:
+        _check_scale(scale_x, (p.M,), "[M]", p.device, x.name, False)
+        _check_scale(scale_w, (p.G, p.N), "[G, N]", p.device, x.name, False)
     return p
 
 

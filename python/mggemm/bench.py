@@ -10,7 +10,11 @@ grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
 ``fp8_grad_input`` time the scaled fp8 forward product and the fp8 input
 gradient (the same product on dY and Wᵀ [G, K, N]; inputs quantized per row
 to float8_e4m3fn before timing) against ``torch._scaled_grouped_mm`` (in the ``torch_grouped_mm`` column;
-the loop has no fp8 form and is left out of those cases). Per shape and
+the loop has no fp8 form and is left out of those cases).
+``fp8_block_forward`` times the forward product with block scales (1 x 128
+for X, 128 x 128 for W) against a per-expert loop of
+``torch.nn.functional.scaled_mm`` (BlockWise1x128 x BlockWise128x128; torch
+has no grouped form of it on sm_90). Per shape and
 split (balanced, and a seeded Dirichlet split with empty groups) and
 variant, every implementation's output is checked once against the fp32
 reference; one that fails is not timed, and the JSON says why. The
@@ -50,14 +54,15 @@ ANCHOR_SHAPES: Tuple[Shape, ...] = (
     (8, 32768, 4096, 14336),
     (128, 8192, 2048, 7168),
 )
-FP8_VARIANTS = ("fp8_forward", "fp8_grad_input")
+FP8_VARIANTS = ("fp8_forward", "fp8_grad_input", "fp8_block_forward")
 VARIANTS = ("forward", "grad_input", "grad_weight", *FP8_VARIANTS)
 #: What runs without --variants: the bf16/f16 products.
 DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
 SPLITS = ("balanced", "imbalanced")
 IMPLS = ("mggemm", "torch_grouped_mm", "loop")
 #: Implementations that have no form of a variant (left out of its cases).
-NO_FORM = {v: ("loop",) for v in FP8_VARIANTS}
+NO_FORM = {"fp8_forward": ("loop",), "fp8_grad_input": ("loop",),
+           "fp8_block_forward": ("torch_grouped_mm",)}
 DTYPES = {"bf16": "bfloat16", "f16": "float16"}
 
 #: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
@@ -108,7 +113,7 @@ def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
     once (fp8: one-byte inputs, a bf16 output; scales are negligible)."""
     g, m, n, k = shape
     x, w, y = m * k, g * n * k, m * n
-    if variant == "fp8_forward":
+    if variant in ("fp8_forward", "fp8_block_forward"):
         return x + w + 2 * y
     if variant == "fp8_grad_input":  # dY, Wᵀ in fp8, dX [M, K] in bf16
         return y + w + 2 * x
@@ -169,6 +174,8 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
 
     from . import ops
 
+    if variant == "fp8_block_forward" and impl == "loop":
+        return _scaled_mm_loop(copies, bounds)
     if variant in FP8_VARIANTS:  # copies: (a, b, scale_a, scale_b)
         if impl == "mggemm":
             return lambda i: ops.grouped_mm(copies[i][0], copies[i][1], sizes,
@@ -207,6 +214,26 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
                 rhs = b[g].t() if variant == "forward" else b[g]
                 torch.mm(a[lo:hi], rhs, out=out[lo:hi])
         return out
+
+    return loop
+
+
+def _scaled_mm_loop(copies: List[Tuple[Any, ...]], bounds: List[int]) -> Callable[[int], Any]:
+    """Per expert, ``torch.nn.functional.scaled_mm`` with block scales; it
+    wants each expert's x scales column-major on their own, so they are cut
+    before timing. Returns the experts' outputs as a list (there is no
+    ``out=`` to write them into one tensor)."""
+    import torch
+    from torch.nn.functional import ScalingType, scaled_mm
+
+    args = []
+    for qx, qw, sx, sw in copies:
+        args.append([(qx[lo:hi], qw[g].t(), sx[lo:hi].t().contiguous().t(), sw[g].t())
+                     for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo])
+
+    def loop(i: int) -> Any:
+        return [scaled_mm(a, b, sa, ScalingType.BlockWise1x128, sb, ScalingType.BlockWise128x128,
+                          output_dtype=torch.bfloat16) for a, b, sa, sb in args[i]]
 
     return loop
 
@@ -345,16 +372,20 @@ class Bench:
         operands: Dict[str, Tuple[Any, ...]] = {
             "forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
         out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k),
-                      "fp8_forward": (m, n), "fp8_grad_input": (m, k)}
+                      "fp8_forward": (m, n), "fp8_grad_input": (m, k),
+                      "fp8_block_forward": (m, n)}
         refs = {"forward": lambda: reference.reference_forward(x, w, sizes),
                 "grad_input": lambda: reference.reference_grad_input(dy, w, sizes),
                 "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
-        from .ops import quantize_fp8_rowwise
+        from .ops import quantize_fp8_blockwise, quantize_fp8_rowwise
 
         for variant, (a, b) in (("fp8_forward", (x, w)),
-                                ("fp8_grad_input", (dy, w.transpose(1, 2)))):
+                                ("fp8_grad_input", (dy, w.transpose(1, 2))),
+                                ("fp8_block_forward", (x, w))):
             if variant in self.args.variants:
-                (qa, sa), (qb, sb) = quantize_fp8_rowwise(a), quantize_fp8_rowwise(b)
+                quantize = (quantize_fp8_blockwise if variant == "fp8_block_forward"
+                            else quantize_fp8_rowwise)
+                (qa, sa), (qb, sb) = quantize(a), quantize(b)
                 operands[variant] = (qa, qb, sa, sb)
                 refs[variant] = (lambda q=operands[variant]:
                                  reference.reference_scaled_forward(*q, sizes))
@@ -379,6 +410,8 @@ class Bench:
                 try:
                     fn = _impl_fn(impl, variant, copies, sizes, offs, bounds, out_shapes[variant])
                     out = fn(0)
+                    if isinstance(out, list):  # a loop's per-expert outputs
+                        out = torch.cat(out) if out else torch.empty(0, n, device="cuda")
                     torch.cuda.synchronize()
                     ok, entry["check"] = _check(out, ref, variant, sizes_list)
                     del out

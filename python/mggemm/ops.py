@@ -30,7 +30,7 @@ from ._checks import (
     check_grad_weight,
     check_scaled_forward,
 )
-from ._library import DTYPE_CODES, runtime
+from ._library import DTYPE_CODES, Dtype, runtime
 
 __all__ = [
     "grouped_mm",
@@ -38,6 +38,7 @@ __all__ = [
     "grouped_mm_grad_weight",
     "grouped_mm_backward",
     "grouped_mm_fp8",
+    "quantize_fp8_blockwise",
     "quantize_fp8_rowwise",
 ]
 
@@ -154,11 +155,17 @@ def _scaled_grouped_mm(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
     y = torch.empty((p.M, p.N), dtype=torch.bfloat16, device=x.device)
     if p.M == 0:
         return y
+    dtype = DTYPE_CODES[p.dtype]
+    if scale_x.dim() == 2:
+        # The kernel reads block scales of x K-block-major, [ceil(K/128), M]:
+        # a view of column-major [M, ceil(K/128)] scales, a copy of others.
+        dtype = Dtype.E4M3_BLOCK
+        scale_x = scale_x.t().contiguous()
     rt = runtime()
     with _on_device(x.device):
         rt.scaled_forward(x.data_ptr(), w.data_ptr(), scale_x.data_ptr(), scale_w.data_ptr(),
                           sizes.data_ptr(), y.data_ptr(), p.M, p.N, p.K, p.G,
-                          DTYPE_CODES[p.dtype], _stream(x.device))
+                          dtype, _stream(x.device))
     return y
 
 
@@ -173,6 +180,8 @@ def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Ten
 
 #: The largest finite float8_e4m3fn value.
 FP8_E4M3_MAX = 448.0
+#: Extent of a block of ``quantize_fp8_blockwise`` along K (and W's N).
+SCALE_BLOCK = 128
 
 
 def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -196,6 +205,37 @@ def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     scale = amax / FP8_E4M3_MAX
     q = (t32 / scale.unsqueeze(-1)).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
     return q.to(torch.float8_e4m3fn).contiguous(), scale.contiguous()
+
+
+def quantize_fp8_blockwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """(q, scale) with q float8_e4m3fn and block-wise f32 scales (the
+    DeepGEMM convention), amax / 448 per block:
+
+    - X [M, K]: a scale per 1 x 128 block, [M, ceil(K/128)], returned
+      column-major (stride (1, M)), the layout ``grouped_mm`` reads without
+      a copy and ``torch.nn.functional.scaled_mm`` takes for BlockWise1x128;
+    - W [G, N, K]: a scale per 128 x 128 block, [G, ceil(N/128), ceil(K/128)].
+
+    A partial last block takes the amax of the elements it has. An all-zero
+    block gets a tiny scale (amax clamped to 1e-12) and zeros.
+    """
+    if t.dim() not in (2, 3):
+        raise ValueError(f"quantize_fp8_blockwise takes X [M, K] or W [G, N, K], "
+                         f"got {t.dim()}-D shape {tuple(t.shape)}")
+    b = SCALE_BLOCK
+    rows = 1 if t.dim() == 2 else b
+    *lead, n, k = t.shape
+    nb, kb = -(-n // rows), -(-k // b)
+    t32 = torch.nn.functional.pad(t.float(), (0, kb * b - k, 0, nb * rows - n))
+    blocks = t32.reshape(*lead, nb, rows, kb, b)
+    amax = blocks.abs().amax(dim=(-3, -1)).clamp(min=1e-12)  # [..., nb, kb]
+    scale = amax / FP8_E4M3_MAX
+    q = (blocks / scale[..., :, None, :, None]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
+    q = q.reshape(*lead, nb * rows, kb * b)[..., :n, :k]
+    q = q.to(torch.float8_e4m3fn).contiguous()
+    if t.dim() == 2:
+        return q, scale.t().contiguous().t()  # [M, KB], column-major
+    return q, scale.contiguous()
 
 
 _fused_quantize = None
@@ -288,7 +328,12 @@ def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor, *,
     and ``scale_w`` [G, N] (f32, e.g. from ``quantize_fp8_rowwise``); the
     result is bf16 ``Y[r, n] = scale_x[r] scale_w[g, n] Σ_k x[r, k] w[g, n, k]``,
     as ``torch._scaled_grouped_mm(x, w.transpose(-2, -1), scale_x, scale_w,
-    offs=..., out_dtype=torch.bfloat16)``. Not differentiable (see
+    offs=..., out_dtype=torch.bfloat16)``. Or block scales (DeepGEMM's
+    convention, from ``quantize_fp8_blockwise``): ``scale_x`` [M,
+    ceil(K/128)], one per 1 x 128 block of x (column-major is read in place,
+    other layouts are copied), and ``scale_w`` [G, ceil(N/128),
+    ceil(K/128)], one per 128 x 128 block of w; each 128-wide K block's
+    partial sums are scaled in f32 as they are added. Not differentiable (see
     ``grouped_mm_fp8`` for training in fp8); the fp8 input gradient is this
     product on the quantized ``dy`` and ``w.transpose(1, 2).contiguous()``
     (``[G, K, N]``, scales ``[G, K]``), see ``quantize_fp8_rowwise``.

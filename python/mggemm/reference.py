@@ -81,7 +81,14 @@ def reference_grad_weight(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tensor
 def reference_scaled_forward(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
                              scale_w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
     """The fp8 forward product in fp32 on the dequantized operands:
-    (scale_x[:, None] x) · (scale_w[..., None] w)[g]ᵀ per group."""
+    (scale_x[:, None] x) · (scale_w[..., None] w)[g]ᵀ per group for row-wise
+    scales; for block-wise ones (scale_x [M, ceil(K/128)], scale_w [G,
+    ceil(N/128), ceil(K/128)]) each element times its block's scale."""
+    if scale_x.dim() == 2:
+        k, n = x.shape[1], w.shape[1]
+        sx = scale_x.float().repeat_interleave(128, dim=1)[:, :k]
+        sw = scale_w.float().repeat_interleave(128, dim=1).repeat_interleave(128, dim=2)
+        return reference_forward(x.float() * sx, w.float() * sw[:, :n, :k], sizes)
     return reference_forward(x.float() * scale_x.float().unsqueeze(-1),
                              w.float() * scale_w.float().unsqueeze(-1), sizes)
 

@@ -56,6 +56,8 @@ def test_fp8_variant_is_opt_in_without_the_loop() -> None:
     impls = ["mggemm", "torch_grouped_mm", "loop"]
     assert variant_impls("fp8_forward", impls) == ["mggemm", "torch_grouped_mm"]
     assert variant_impls("fp8_grad_input", impls) == ["mggemm", "torch_grouped_mm"]
+    # torch has no grouped block-scaled product on sm_90: its peer is the loop.
+    assert variant_impls("fp8_block_forward", impls) == ["mggemm", "loop"]
     assert variant_impls("forward", impls) == impls
 
 
@@ -68,6 +70,7 @@ def test_flops_and_traffic() -> None:
     # fp8: one-byte operands, a bf16 output.
     assert min_bytes("fp8_forward", shape) == 128 * 2048 * 7168 + 8192 * 7168 + 8192 * 2048 * 2
     assert min_bytes("fp8_grad_input", shape) == 128 * 2048 * 7168 + 8192 * 2048 + 8192 * 7168 * 2
+    assert min_bytes("fp8_block_forward", shape) == min_bytes("fp8_forward", shape)
 
 
 def test_summary_table_from_synthetic_result() -> None:
@@ -149,3 +152,20 @@ def test_tiny_fp8_run(tmp_path: Path) -> None:
         assert mine["status"] == "ok" and mine["tflops"] > 0, mine
         # torch._scaled_grouped_mm may be missing from this torch build.
         assert case["impls"]["torch_grouped_mm"]["status"] in ("ok", "error")
+
+
+@pytest.mark.gpu
+def test_tiny_fp8_block_run(tmp_path: Path) -> None:
+    from mggemm.bench import main
+
+    rc = main(["--out", str(tmp_path), "--shapes", "4x1000x256x512", "--variants",
+               "fp8_block_forward", "--quick", "--rep-ms", "5", "--no-progress"])
+    assert rc == 0
+    cases = json.loads((tmp_path / "results.json").read_text())["cases"]
+    assert len(cases) == 2
+    for case in cases:
+        assert set(case["impls"]) == {"mggemm", "loop"}
+        for impl in ("mggemm", "loop"):
+            entry = case["impls"][impl]
+            assert entry["status"] == "ok" and entry["tflops"] > 0, entry
+    assert (tmp_path / "tflops_fp8_block_forward.png").exists()

@@ -61,7 +61,7 @@ def test_scale_dtype(name: str, shape) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("name,shape,layout", [
-    ("scale_x", (M, 1), r"\[M\] = \(100\)"),
+    ("scale_x", (M + 1,), r"\[M\] = \(100\)"),
     ("scale_w", (G * N,), r"\[G, N\] = \(4, 64\)"),
     ("scale_w", (G, K), r"\[G, N\] = \(4, 64\)"),
 ])
@@ -100,3 +100,46 @@ def test_shape_rules_shared_with_forward() -> None:
 def test_operand_rules_shared_with_forward(over, error, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=message):
         scaled(**over)
+
+
+# Block-wise scales: x per 1 x 128 block, [M, ceil(K/128)]; w per 128 x 128
+# block, [G, ceil(N/128), ceil(K/128)]. K = 320 and N = 136 have partial blocks.
+BK, BN = 320, 136
+
+
+def blocked(**over):  # type: ignore[no-untyped-def]
+    args = {"x": spec("x", (M, BK), FP8), "w": spec("w", (G, BN, BK), FP8),
+            "scale_x": spec("scale_x", (M, 3), "torch.float32", stride=(1, M)),
+            "scale_w": spec("scale_w", (G, 2, 3), "torch.float32")}
+    args.update(over)
+    return scaled(**args)
+
+
+def test_block_scales_accepted_in_any_layout_for_x() -> None:
+    assert blocked() == Problem(M=M, N=BN, K=BK, G=G, dtype="float8_e4m3fn", device="cuda:0")
+    assert blocked(scale_x=spec("scale_x", (M, 3), "torch.float32")).K == BK  # row-major
+
+
+@pytest.mark.parametrize("name,shape,layout", [
+    ("scale_x", (M, 2), r"\[M, ceil\(K/128\)\] = \(100, 3\)"),
+    ("scale_x", (3, M), r"\[M, ceil\(K/128\)\] = \(100, 3\)"),
+    ("scale_w", (G, 1, 3), r"\[G, ceil\(N/128\), ceil\(K/128\)\] = \(4, 2, 3\)"),
+    ("scale_w", (G, BN), r"\[G, ceil\(N/128\), ceil\(K/128\)\] = \(4, 2, 3\)"),
+])
+def test_block_scale_shapes(name: str, shape, layout: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=rf"{name} must have shape {layout}, got .*block-wise "
+                                         r"scales, as mggemm.quantize_fp8_blockwise"):
+        blocked(**{name: spec(name, shape, "torch.float32")})
+
+
+def test_row_scale_shape_error_names_block_layout() -> None:
+    with pytest.raises(ValueError, match=r"scale_w must have shape \[G, N\].*block-wise ones are "
+                                         r"scale_x \[M, ceil\(K/128\)\]"):
+        scaled(scale_w=spec("scale_w", (G, 1, 1), "torch.float32"))
+
+
+def test_block_scale_dtype_and_contiguity() -> None:
+    with pytest.raises(TypeError, match=r"scale_w must be torch.float32 \(one scale per block\)"):
+        blocked(scale_w=spec("scale_w", (G, 2, 3), "torch.bfloat16"))
+    with pytest.raises(ValueError, match=r"scale_w is not contiguous"):
+        blocked(scale_w=spec("scale_w", (G, 2, 3), "torch.float32", stride=(6, 1, 2)))

@@ -1,6 +1,7 @@
-"""The fp8 (e4m3, row-wise scales) forward product on the GPU, against the
-fp32 reference of the dequantized inputs and against
-torch._scaled_grouped_mm; and fp8 training through grouped_mm_fp8.
+"""The fp8 (e4m3) forward product on the GPU, with row-wise and with block
+scales, against the fp32 reference of the dequantized inputs and against
+torch (torch._scaled_grouped_mm; per-expert torch.nn.functional.scaled_mm
+for block scales); and fp8 training through grouped_mm_fp8.
 
 Error budget: the kernel sums exact fp8 products in f32 and rounds once to
 bf16, so against the reference of the *same* quantized inputs the relative
@@ -52,6 +53,49 @@ def test_scaled_forward_matches_reference(sizes, n, k) -> None:  # type: ignore[
     check_close(y, reference_scaled_forward(qx, qw, sx, sw, p.sizes), REL_TOL, "scaled forward")
     # Quantization error against the bf16 product stays within its budget.
     check_close(y, reference_forward(p.x, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 vs bf16")
+
+
+def block_quantized(sizes, n, k, seed=0):  # type: ignore[no-untyped-def]
+    p = make_problem(sizes, n, k, seed=seed)
+    qx, sx = mggemm.quantize_fp8_blockwise(p.x)
+    qw, sw = mggemm.quantize_fp8_blockwise(p.w)
+    return p, qx, qw, sx, sw
+
+
+@pytest.mark.parametrize("sizes,n,k", [
+    ([512, 0, 1000, 37], 4096, 7168),
+    (sizes_with_edge_cases(3000, 8, seed=1), 264, 144),  # partial N and K blocks
+    ([3000], 2048, 512),                   # G = 1, an even number of K blocks
+    ([100, 0, 0, 900, 1, 255], 136, 48),   # one partial K block
+    ([700, 300], 384, 640),                # an odd number of K blocks
+])
+def test_block_scaled_forward_matches_reference(sizes, n, k) -> None:  # type: ignore[no-untyped-def]
+    p, qx, qw, sx, sw = block_quantized(sizes, n, k)
+    y = mggemm.grouped_mm(qx, qw, p.sizes, scale_x=sx, scale_w=sw)
+    assert y.dtype == torch.bfloat16 and y.shape == (sum(sizes), n)
+    check_close(y, reference_scaled_forward(qx, qw, sx, sw, p.sizes), REL_TOL, "block scaled")
+    check_close(y, reference_forward(p.x, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 vs bf16")
+    # Row-major scales of x are copied to the kernel's layout: same result.
+    y2 = mggemm.grouped_mm(qx, qw, p.sizes, scale_x=sx.contiguous(), scale_w=sw)
+    assert torch.equal(y, y2)
+
+
+def test_block_scaled_matches_torch_scaled_mm() -> None:
+    try:
+        from torch.nn.functional import ScalingType, scaled_mm
+    except ImportError as err:
+        pytest.skip(f"torch.nn.functional.scaled_mm unavailable here: {err}")
+    sizes = [256, 640, 0, 1024]
+    p, qx, qw, sx, sw = block_quantized(sizes, 768, 1024, seed=4)
+    y = mggemm.grouped_mm(qx, qw, p.sizes, scale_x=sx, scale_w=sw)
+    start = 0
+    for g, rows in enumerate(sizes):
+        if rows:
+            ref = scaled_mm(qx[start:start + rows], qw[g].t(),
+                            sx[start:start + rows].t().contiguous().t(), ScalingType.BlockWise1x128,
+                            sw[g].t(), ScalingType.BlockWise128x128, output_dtype=torch.bfloat16)
+            check_close(y[start:start + rows], ref.float(), REL_TOL, f"vs scaled_mm, group {g}")
+        start += rows
 
 
 def test_matches_torch_scaled_grouped_mm() -> None:

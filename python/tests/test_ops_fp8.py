@@ -1,6 +1,7 @@
 """The fp8 op without a GPU: registration, shape propagation through its fake
 implementation (meta tensors), the errors of grouped_mm's fp8 dispatch,
-quantize_fp8_rowwise and the scaled reference on the CPU."""
+quantize_fp8_rowwise, quantize_fp8_blockwise and the scaled reference on the
+CPU."""
 
 from __future__ import annotations
 
@@ -97,4 +98,50 @@ def test_scaled_reference_matches_float64() -> None:
     # Y[r, n] = sx[r] sw[g, n] sum_k qx[r, k] qw[g, n, k], in float64.
     raw = torch.einsum("rk,rnk->rn", qx.double(), qw.double()[group])
     expected = sx.double()[:, None] * sw.double()[group] * raw
+    assert compare(ref, expected).rel_fro_error < 1e-6
+
+
+def test_block_scaled_shapes_propagate_on_meta() -> None:
+    x, w, _, _, sizes = operands(k=320)
+    sx, sw = meta(M, 3, dtype=torch.float32), meta(G, 1, 3, dtype=torch.float32)
+    y = mggemm.grouped_mm(x, w, sizes, scale_x=sx, scale_w=sw)
+    assert y.shape == (M, N) and y.dtype == torch.bfloat16
+
+
+@pytest.mark.parametrize("shape", [(M, 320), (G, 136, 320), (G, 128, 256)])
+def test_quantize_blockwise(shape) -> None:  # type: ignore[no-untyped-def]
+    t = torch.randn(*shape, dtype=torch.bfloat16) * 3
+    t[..., :1, :128] = 0  # an all-zero block (X: one row's first block)
+    if len(shape) == 3:
+        t[:, :128, :128] = 0
+    q, scale = mggemm.quantize_fp8_blockwise(t)
+    assert q.dtype == FP8 and q.shape == t.shape and q.is_contiguous()
+    rows = 1 if len(shape) == 2 else 128
+    blocks = (*shape[:-2], -(-shape[-2] // rows), -(-shape[-1] // 128))
+    assert scale.dtype == torch.float32 and scale.shape == blocks
+    if len(shape) == 2:
+        assert scale.stride() == (1, shape[0])  # column-major, as grouped_mm reads it
+    # Each element's scale is its block's amax / 448.
+    s = scale.repeat_interleave(rows, -2).repeat_interleave(128, -1)[..., :shape[-2], :shape[-1]]
+    t32 = t.float()
+    for i in range(blocks[-1]):
+        cols = slice(128 * i, 128 * (i + 1))
+        assert torch.all(s[..., cols] * 448 >= t32[..., cols].abs() * (1 - 1e-6))
+    assert torch.isfinite(scale).all()
+    assert torch.all((q.float() * s - t32).abs() <= t32.abs() / 16 + s * 2**-10)
+
+
+def test_block_scaled_reference_matches_float64() -> None:
+    sizes, n, k = [7, 0, 20, 13], 136, 320
+    qx, sx = mggemm.quantize_fp8_blockwise(torch.randn(sum(sizes), k))
+    qw, sw = mggemm.quantize_fp8_blockwise(torch.randn(len(sizes), n, k))
+    ref = reference_scaled_forward(qx, qw, sx, sw, torch.tensor(sizes, dtype=torch.int32))
+    group = torch.repeat_interleave(torch.arange(len(sizes)), torch.tensor(sizes))
+    # Y[r, n] = sum_b sx[r, b] sw[g, n / 128, b] sum_{k in b} qx[r, k] qw[g, n, k].
+    expected = torch.zeros(sum(sizes), n, dtype=torch.float64)
+    for b in range(3):
+        ks = slice(128 * b, 128 * (b + 1))
+        raw = torch.einsum("rk,rnk->rn", qx.double()[:, ks], qw.double()[group][:, :, ks])
+        sw_b = sw.double()[group][:, :, b].repeat_interleave(128, 1)[:, :n]
+        expected += sx.double()[:, b, None] * sw_b * raw
     assert compare(ref, expected).rel_fro_error < 1e-6

@@ -177,7 +177,7 @@ void testDimensionChecks() {
 }
 
 void testDtypeChecks() {
-  for (int dtype : {-1, 3, 7}) {
+  for (int dtype : {-1, 4, 7}) {
     EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
                                  (mggemmDtype)dtype, 0),
                    "dtype", "MGGEMM_DTYPE_BF16");
@@ -198,11 +198,14 @@ void testDtypeChecks() {
   // fp8 only through the scaled entry point, and it takes fp8 only.
   EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
                                MGGEMM_DTYPE_E4M3, 0),
-                 "mggemmForward: dtype e4m3 needs row scales",
+                 "mggemmForward: dtype e4m3 needs scales",
                  "mggemmScaledForward");
+  EXPECT_INVALID(mggemmGradInput(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
+                                 MGGEMM_DTYPE_E4M3_BLOCK, 0),
+                 "mggemmGradInput: dtype e4m3_block needs scales");
   EXPECT_INVALID(mggemmBackward(kBuffer, kBuffer, kBuffer, kSizes, kOther,
                                 kOther, M, N, K, G, MGGEMM_DTYPE_E4M3, 0),
-                 "mggemmBackward: dtype e4m3 needs row scales");
+                 "mggemmBackward: dtype e4m3 needs scales");
   EXPECT_INVALID(mggemmScaledForward(kBuffer, kBuffer, kScales, kScales, kSizes,
                                      kOther, M, N, K, G, kBf16, 0),
                  "mggemmScaledForward: dtype bf16 has no scales");
@@ -228,6 +231,16 @@ void testScaledForwardChecks() {
                  "scaleW = ", "not 4-byte aligned");
   // An empty batch needs no X and no scales of X, and launches nothing.
   EXPECT_SUCCESS(scaled(nullptr, nullptr, kScales, 0, K));
+  // Block scales: [ceil(K/128), M] for X, [G, ceil(N/128), ceil(K/128)]
+  // for W (K = 7168 is 56 blocks, N = 2048 is 16).
+  auto blocks = [](const float *sx, const float *sw) {
+    return mggemmScaledForward(kBuffer, kBuffer, sx, sw, kSizes, kOther, M, N,
+                               K, G, MGGEMM_DTYPE_E4M3_BLOCK, 0);
+  };
+  EXPECT_INVALID(blocks(nullptr, kScales), "scaleX is null",
+                 "[ceil(K/128), M] = 229376 f32");
+  EXPECT_INVALID(blocks(kScales, nullptr), "scaleW is null",
+                 "[G, ceil(N/128), ceil(K/128)] = 7168 f32");
 }
 
 void testForwardPointerChecks() {
@@ -489,10 +502,10 @@ void testLibraryTable() {
   // The selection picks an entry of the library for every kind and dtype
   // the library supports.
   for (int kind = 0; kind < 3; ++kind) {
-    for (mggemmDtype dtype :
-         {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3}) {
+    for (mggemmDtype dtype : {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16,
+                              MGGEMM_DTYPE_E4M3, MGGEMM_DTYPE_E4M3_BLOCK}) {
       CHECK(librarySupports(kind, dtype) ==
-            (dtype != MGGEMM_DTYPE_E4M3 || kind == MGGEMM_KIND_FORWARD));
+            (!mggemmDtypeIsScaled(dtype) || kind == MGGEMM_KIND_FORWARD));
       if (!librarySupports(kind, dtype))
         continue;
       for (int64_t rowsPerGroup : {int64_t(-1), int64_t(64), int64_t(4096)}) {

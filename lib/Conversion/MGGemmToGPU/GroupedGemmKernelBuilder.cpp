@@ -470,9 +470,11 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
       e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(scaleBlocksN)),
                   e.zext64(e.divu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK)))),
             e.zext64(scaleBlocksK));
-  // {A scale of row 0, of row 1, B scale} of k-block `kb`.
+  // {A scale of row 0, of row 1, B scale} of k-block `kb` (the last one for
+  // kb past it).
+  Value lastBlock = e.sub(c.kBlocks, e.i32(1)); // kBlocks >= 1: K >= 1
   auto loadScales = [&](Value kb) -> SmallVector<Value> {
-    Value block = e.zext64(kb);
+    Value block = e.zext64(e.minu(kb, lastBlock));
     Value column = e.mul(block, e.zext64(M));
     return {e.loadF32(scaleA, e.add(column, rows[0])),
             e.loadF32(scaleA, e.add(column, rows[1])),
@@ -513,35 +515,36 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
     return addScaled(sum, e.fenceAccumulator(last), scales);
   };
 
-  // k-block 0 into A (there is at least one: K >= 1).
-  SmallVector<Value> scales = loadScales(e.i32(0));
+  // k-block 0 into A (there is at least one: K >= 1). The scales of the
+  // blocks A and B add up next are loaded a pair of k-blocks ahead.
+  SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2)};
   e.mbarrierWait(fullBarrier(stage), phase);
-  Value a = mmaStage(zero(), stage, consumerIndex, /*accumulate=*/false);
-  SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2), a, zero()};
+  init.push_back(mmaStage(zero(), stage, consumerIndex, /*accumulate=*/false));
+  init.push_back(zero());
   llvm::append_range(init, e.advanceStage(stage, phase, tile.stages));
-  llvm::append_range(init, scales);
+  llvm::append_range(init, loadScales(e.i32(0)));
+  llvm::append_range(init, loadScales(e.i32(1)));
   // Pairs of k-blocks 2j + 1 (into B) and 2j + 2 (into A).
-  Value pairs = e.divu(e.sub(c.kBlocks, e.i32(1)), e.i32(2));
+  Value pairs = e.divu(lastBlock, e.i32(2));
   SmallVector<Value> loop = e.forLoop(pairs, init, [&](Value j, ValueRange it) {
     Value sum = it[0], a = it[1], b = it[2], s = it[3], p = it[4];
-    Value kb = e.add(e.mul(j, e.i32(2)), e.i32(1));
-    SmallVector<Value> scalesB = loadScales(kb);
-    SmallVector<Value> nextScalesA = loadScales(e.add(kb, e.i32(1)));
-    overlap(sum, b, a, it.drop_front(5), s, p);
-    overlap(sum, a, b, scalesB, s, p);
-    SmallVector<Value> carried = {sum, a, b, s, p};
-    llvm::append_range(carried, nextScalesA);
+    Value kb = e.add(e.mul(j, e.i32(2)), e.i32(2));
+    SmallVector<Value> carried = loadScales(kb);
+    llvm::append_range(carried, loadScales(e.add(kb, e.i32(1))));
+    overlap(sum, b, a, it.slice(5, 3), s, p);
+    overlap(sum, a, b, it.slice(8, 3), s, p);
+    carried.insert(carried.begin(), {sum, a, b, s, p});
     return carried;
   });
   // An even number of k-blocks leaves one for B.
   Value sum = loop[0], s = loop[3], p = loop[4];
-  ValueRange scalesA = ValueRange(loop).drop_front(5);
+  ValueRange scalesA = ValueRange(loop).slice(5, 3);
+  ValueRange scalesB = ValueRange(loop).slice(8, 3);
   SmallVector<Value> results = e.ifThenElse(
       e.eq(e.remu(c.kBlocks, e.i32(2)), e.i32(0)),
       TypeRange{sum.getType(), s.getType(), p.getType()},
       [&]() -> SmallVector<Value> {
         Value sumB = sum, a = loop[1], b = loop[2], sB = s, pB = p;
-        SmallVector<Value> scalesB = loadScales(e.sub(c.kBlocks, e.i32(1)));
         overlap(sumB, b, a, scalesA, sB, pB);
         return {finish(sumB, b, scalesB, sB), sB, pB};
       },
