@@ -20,7 +20,8 @@ group sizes on the host); ``both`` trains two copies from the same seed on
 the same batches and prints both loss curves and step times.
 ``--backend mggemm_fp8`` runs the expert GEMMs through ``mggemm.grouped_mm_fp8``
 (forward and input gradient in fp8 with row-wise scales, weight gradient in
-bf16); ``all`` trains all three.
+bf16), ``mggemm_fp8_block`` the same with 1 x 128 / 128 x 128 block scales;
+``all`` trains all four.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ except ImportError:  # pragma: no cover
     import mggemm
 
 BACKENDS = ("mggemm", "loop")
-ALL_BACKENDS = ("mggemm", "mggemm_fp8", "loop")
+ALL_BACKENDS = ("mggemm", "mggemm_fp8", "mggemm_fp8_block", "loop")
 
 
 @dataclass
@@ -126,6 +127,8 @@ def expert_matmul(backend: str, x: torch.Tensor, w: torch.Tensor, sizes: torch.T
         return mggemm.grouped_mm(x, w, sizes)
     if backend == "mggemm_fp8":
         return mggemm.grouped_mm_fp8(x, w, sizes)
+    if backend == "mggemm_fp8_block":
+        return mggemm.grouped_mm_fp8(x, w, sizes, scaling="block")
     assert counts is not None
     outs, start = [], 0
     for e, n in enumerate(counts):
@@ -342,14 +345,14 @@ def _log_row(step: int, trainers: Sequence[Trainer], bar: object) -> None:
 def report(cfg: Config, histories: Dict[str, History], entropy: float) -> str:
     tokens = cfg.batch * cfg.seq_len
     lines = [f"tokens/step {tokens}, best possible loss (entropy rate) {entropy:.4f} nats"]
-    lines.append(f"{'backend':10s} {'first':>8s} {'last':>8s} {'eval':>8s} {'ms/step':>9s} {'tok/s':>10s}")
+    lines.append(f"{'backend':16s} {'first':>8s} {'last':>8s} {'eval':>8s} {'ms/step':>9s} {'tok/s':>10s}")
     for name, h in histories.items():
         ms = h.median_ms()
-        lines.append(f"{name:10s} {h.loss[0]:8.4f} {h.loss[-1]:8.4f} {h.eval_loss:8.4f} "
+        lines.append(f"{name:16s} {h.loss[0]:8.4f} {h.loss[-1]:8.4f} {h.eval_loss:8.4f} "
                      f"{ms:9.2f} {tokens / ms * 1e3:10.0f}")
     if "loop" in histories:
         b = histories["loop"]
-        for name in ("mggemm", "mggemm_fp8"):
+        for name in ("mggemm", "mggemm_fp8", "mggemm_fp8_block"):
             if name not in histories:
                 continue
             a = histories[name]

@@ -19,7 +19,7 @@ schema from real annotation objects.)
 """
 
 import contextlib
-from typing import ContextManager, Optional, Tuple
+from typing import Callable, ContextManager, Dict, Optional, Tuple
 
 import torch
 
@@ -238,54 +238,68 @@ def quantize_fp8_blockwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]
     return q, scale.contiguous()
 
 
-_fused_quantize = None
+_fused_quantizers: Dict[str, Callable[[torch.Tensor], Tuple[torch.Tensor, torch.Tensor]]] = {}
 
 
-def _quantize_fused(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    """quantize_fp8_rowwise as one generated kernel per operand (amax,
-    scale, cast, and for Wᵀ the transpose, fused by torch.compile), compiled
-    on first use for dynamic shapes. Eager ops cost more than the fp8 GEMM
-    saves at small expert shapes."""
-    global _fused_quantize
-    if _fused_quantize is None:
-        _fused_quantize = torch.compile(quantize_fp8_rowwise, dynamic=True)
-    return _fused_quantize(t)
+def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, torch.Tensor]:
+    """quantize_fp8_rowwise or quantize_fp8_blockwise (``scaling`` "row" or
+    "block") as one generated kernel per operand (amax, scale, cast, and for
+    Wᵀ the transpose, fused by torch.compile), compiled on first use for
+    dynamic shapes. Eager ops cost more than the fp8 GEMM saves at small
+    expert shapes."""
+    if scaling not in _fused_quantizers:
+        quantize = quantize_fp8_rowwise if scaling == "row" else quantize_fp8_blockwise
+        _fused_quantizers[scaling] = torch.compile(quantize, dynamic=True)
+    return _fused_quantizers[scaling](t)
 
 
 class _Fp8GroupedMm(torch.autograd.Function):
-    """Y = X W[g]ᵀ through fp8: X and W quantized per row on the way in.
-    The input gradient is the same fp8 product on dY and Wᵀ [G, K, N], each
-    quantized per row (fp8 wgmma reads both operands K-major); the weight
-    gradient runs in bf16 (mggemm has no fp8 weight-gradient kernel)."""
+    """Y = X W[g]ᵀ through fp8: X and W quantized on the way in, per row or
+    per block. The input gradient is the same fp8 product on dY and Wᵀ
+    [G, K, N] (fp8 wgmma reads both operands K-major): row scales need Wᵀ
+    quantized anew, along N; 128 x 128 blocks are the same blocks
+    transposed, so the forward's fp8 weight and its scales are transposed
+    instead. The weight gradient runs in bf16 (mggemm has no fp8
+    weight-gradient kernel)."""
 
     @staticmethod
     def forward(ctx, x: torch.Tensor, w: torch.Tensor,  # type: ignore[override]
-                sizes: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(x, w, sizes)
-        qx, sx = _quantize_fused(x)
-        qw, sw = _quantize_fused(w)
+                sizes: torch.Tensor, scaling: str) -> torch.Tensor:
+        qx, sx = _quantize_fused(x, scaling)
+        qw, sw = _quantize_fused(w, scaling)
+        ctx.scaling = scaling
+        ctx.save_for_backward(x, w if scaling == "row" else qw,
+                              None if scaling == "row" else sw, sizes)
         return _scaled_grouped_mm(qx, qw, sx, sw, sizes)
 
     @staticmethod
     def backward(ctx, dy: torch.Tensor):  # type: ignore[override]
-        x, w, sizes = ctx.saved_tensors
+        x, w, sw, sizes = ctx.saved_tensors
         dy = dy.contiguous()
         dx = dw = None
         if ctx.needs_input_grad[0]:
-            qdy, sdy = _quantize_fused(dy)
-            qwt, swt = _quantize_fused(w.transpose(1, 2))
+            qdy, sdy = _quantize_fused(dy, ctx.scaling)
+            if ctx.scaling == "row":
+                qwt, swt = _quantize_fused(w.transpose(1, 2), "row")
+            else:
+                qwt, swt = w.transpose(1, 2).contiguous(), sw.transpose(1, 2).contiguous()
             dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes).to(x.dtype)
         if ctx.needs_input_grad[1]:
             dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
-        return dx, dw, None
+        return dx, dw, None, None
 
 
-def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
+                   scaling: str = "row") -> torch.Tensor:
     """``grouped_mm`` for bf16 x [M, K] and w [G, N, K] computed in fp8
-    (differentiable): forward and input gradient quantize their operands per
-    row to float8_e4m3fn and run the scaled fp8 kernels; the weight gradient
-    stays bf16. Returns bf16 Y [M, N]."""
-    return _Fp8GroupedMm.apply(x, w, sizes)
+    (differentiable): forward and input gradient quantize their operands to
+    float8_e4m3fn and run the scaled fp8 kernels; the weight gradient stays
+    bf16. ``scaling`` "row" scales each row (``quantize_fp8_rowwise``),
+    "block" each 1 x 128 block of x and dY and each 128 x 128 block of w
+    (``quantize_fp8_blockwise``; DeepSeek-V3's recipe). Returns bf16 Y [M, N]."""
+    if scaling not in ("row", "block"):
+        raise ValueError(f"scaling must be 'row' or 'block', got {scaling!r}")
+    return _Fp8GroupedMm.apply(x, w, sizes, scaling)
 
 
 # -------------------------------------------------------------- autograd

@@ -118,11 +118,12 @@ def test_empty_batch_and_missing_scale() -> None:
         mggemm.grouped_mm(qx, qw, torch.zeros(2, dtype=torch.int32, device="cuda"), scale_x=sx)
 
 
-def test_fp8_training_gradients() -> None:
+@pytest.mark.parametrize("scaling", ["row", "block"])
+def test_fp8_training_gradients(scaling: str) -> None:
     p = make_problem([300, 0, 513, 211], 512, 256, seed=5)
     x = p.x.clone().requires_grad_()
     w = p.w.clone().requires_grad_()
-    y = mggemm.grouped_mm_fp8(x, w, p.sizes)
+    y = mggemm.grouped_mm_fp8(x, w, p.sizes, scaling=scaling)
     y.backward(p.dy)
     assert y.dtype == x.grad.dtype == w.grad.dtype == torch.bfloat16
     check_close(y, reference_forward(p.x, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 forward")

@@ -55,14 +55,15 @@ def test_moe_layer_compiles_without_graph_breaks() -> None:
 
 
 @pytest.mark.gpu
-def test_fp8_backend_learns_like_bf16() -> None:
+@pytest.mark.parametrize("backend", ["mggemm_fp8", "mggemm_fp8_block"])
+def test_fp8_backend_learns_like_bf16(backend: str) -> None:
     """fp8 expert GEMMs (forward and input gradient; bf16 weight gradient)
-    quantize each row to e4m3, so the loss curve may drift from bf16 a
-    little but must fall the same way."""
+    quantize each row, or each block, to e4m3, so the loss curve may drift
+    from bf16 a little but must fall the same way."""
     moe = load_example("moe")
     cfg = small_config(moe, 12)
-    histories, entropy = moe.train(cfg, ["mggemm_fp8", "mggemm"], progress=False)
-    a, b = histories["mggemm_fp8"].loss, histories["mggemm"].loss
+    histories, entropy = moe.train(cfg, [backend, "mggemm"], progress=False)
+    a, b = histories[backend].loss, histories["mggemm"].loss
     assert all(torch.isfinite(torch.tensor(a)))
     assert a[-1] < a[0] - 0.5, a
     for x, y in zip(a, b):

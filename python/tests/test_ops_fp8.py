@@ -145,3 +145,9 @@ def test_block_scaled_reference_matches_float64() -> None:
         sw_b = sw.double()[group][:, :, b].repeat_interleave(128, 1)[:, :n]
         expected += sx.double()[:, b, None] * sw_b * raw
     assert compare(ref, expected).rel_fro_error < 1e-6
+
+
+def test_fp8_training_scaling_is_checked() -> None:
+    x, w = torch.randn(M, K), torch.randn(G, N, K)
+    with pytest.raises(ValueError, match=r"scaling must be 'row' or 'block', got 'tensor'"):
+        mggemm.grouped_mm_fp8(x, w, torch.full((G,), M // G, dtype=torch.int32), scaling="tensor")
