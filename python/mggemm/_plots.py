@@ -84,7 +84,7 @@ def plot_variant(result: Dict[str, Any], variant: str, out: Path) -> Optional[Pa
     fig.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8, frameon=False)
     device = result["meta"].get("device", "")
     dtype = DTYPE_LABELS.get(variant, result["meta"].get("dtype", ""))
-    fig.suptitle(f"mggemm {variant} on {device} ({dtype}; x = failed check)")
+    fig.suptitle(f"mggemm {variant} on {device} ({dtype}; x = failed check or could not run)")
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     path = out / f"tflops_{variant}.png"
     fig.savefig(path, dpi=120)

@@ -158,14 +158,18 @@ def test_tiny_fp8_run(tmp_path: Path) -> None:
 def test_tiny_fp8_block_run(tmp_path: Path) -> None:
     from mggemm.bench import main
 
-    rc = main(["--out", str(tmp_path), "--shapes", "4x1000x256x512", "--variants",
+    rc = main(["--out", str(tmp_path), "--shapes", "4x1024x256x512", "--variants",
                "fp8_block_forward", "--quick", "--rep-ms", "5", "--no-progress"])
     assert rc == 0
     cases = json.loads((tmp_path / "results.json").read_text())["cases"]
-    assert len(cases) == 2
+    assert sorted(c["split"] for c in cases) == ["balanced", "imbalanced"]
     for case in cases:
         assert set(case["impls"]) == {"mggemm", "loop"}
-        for impl in ("mggemm", "loop"):
-            entry = case["impls"][impl]
-            assert entry["status"] == "ok" and entry["tflops"] > 0, entry
+        mine = case["impls"]["mggemm"]
+        assert mine["status"] == "ok" and mine["tflops"] > 0, mine
+        # cuBLASLt's block-scaled GEMM ran for groups of 256 rows, and
+        # refused (CUBLAS_STATUS_NOT_SUPPORTED) the uneven groups seen so far.
+        loop = case["impls"]["loop"]
+        assert loop["status"] == "ok" if case["split"] == "balanced" else loop["status"] in (
+            "ok", "error"), loop
     assert (tmp_path / "tflops_fp8_block_forward.png").exists()
