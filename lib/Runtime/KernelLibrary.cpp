@@ -99,6 +99,7 @@ mggemmStatus checkParameters(const CudaDriver &driver, cu::Function function,
   } expected[MGGEMM_MAX_KERNEL_PARAMS] = {
       {MGGEMM_TENSOR_MAP_BYTES, "tensor map of A (CUtensorMap by value)"},
       {MGGEMM_TENSOR_MAP_BYTES, "tensor map of B (CUtensorMap by value)"},
+      {MGGEMM_TENSOR_MAP_BYTES, "tensor map of the output (by value)"},
       {8, "output pointer"},
       {8, "sizes pointer"},
       {4, "M (int32)"},

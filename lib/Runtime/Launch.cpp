@@ -125,21 +125,24 @@ mggemmStatus launchProduct(const CudaDriver &driver,
     a = b = prod.out;
     mapM = 1;
   }
-  TensorMapLayout layoutA, layoutB;
-  if (mggemmStatus status = describeTensorMap(prod.kind, 0, p.dtype, tile, a,
-                                              mapM, p.N, p.K, p.G, layoutA))
-    return status;
-  if (mggemmStatus status = describeTensorMap(prod.kind, 1, p.dtype, tile, b,
-                                              mapM, p.N, p.K, p.G, layoutB))
-    return status;
-  cu::TensorMap mapA, mapB;
-  if (mggemmStatus status = encodeTensorMap(driver, layoutA, a, mapA))
-    return status;
-  if (mggemmStatus status = encodeTensorMap(driver, layoutB, b, mapB))
-    return status;
+  // The output is never empty here: forward and grad_input with M == 0
+  // launch nothing, dW has G * N * K elements.
+  const void *bases[3] = {a, b, prod.out};
+  cu::TensorMap maps[3];
+  for (int operand = 0; operand < 3; ++operand) {
+    TensorMapLayout layout;
+    if (mggemmStatus status =
+            describeTensorMap(prod.kind, operand, p.dtype, tile, bases[operand],
+                              mapM, p.N, p.K, p.G, layout))
+      return status;
+    if (mggemmStatus status =
+            encodeTensorMap(driver, layout, bases[operand], maps[operand]))
+      return status;
+  }
 
-  // KernelABI.h: A's map, B's map, output, sizes, then M, N, K, G as int32
-  // (checkProblem has made sure they fit), then a scaled kernel's scales.
+  // KernelABI.h: the maps of A, B and the output, the output, sizes, then
+  // M, N, K, G as int32 (checkProblem has made sure they fit), then a scaled
+  // kernel's scales.
   // cuLaunchKernel copies each parameter's bytes, as many as the kernel
   // declares, from these addresses.
   cu::DevicePtr out = (cu::DevicePtr)(uintptr_t)prod.out;
@@ -148,8 +151,9 @@ mggemmStatus launchProduct(const CudaDriver &driver,
   cu::DevicePtr scaleB = (cu::DevicePtr)(uintptr_t)prod.scaleB;
   int32_t m = (int32_t)p.M, n = (int32_t)p.N, k = (int32_t)p.K,
           g = (int32_t)p.G;
-  void *params[MGGEMM_MAX_KERNEL_PARAMS] = {
-      &mapA, &mapB, &out, &sizes, &m, &n, &k, &g, &scaleA, &scaleB};
+  void *params[MGGEMM_MAX_KERNEL_PARAMS] = {&maps[0], &maps[1], &maps[2], &out,
+                                            &sizes,   &m,       &n,       &k,
+                                            &g,       &scaleA,  &scaleB};
   cu::Result result = driver.launchKernel(
       kernel.function, kernel.gridSize, 1, 1, kernel.threadsPerCta, 1, 1,
       kernel.sharedMemoryBytes, p.stream, params, nullptr);

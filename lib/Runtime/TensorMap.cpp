@@ -35,7 +35,11 @@ bool isKind(mggemmKind kind) {
 void describeDims(mggemmKind kind, int32_t operand, const int64_t dims[3],
                   int rank, char *buffer, size_t size) {
   const char *names;
-  if (operand == 1 && kind != MGGEMM_KIND_GRAD_WEIGHT)
+  if (operand == MGGEMM_OPERAND_OUTPUT)
+    names = kind == MGGEMM_KIND_FORWARD      ? "{N, M}"
+            : kind == MGGEMM_KIND_GRAD_INPUT ? "{K, M}"
+                                             : "{K, G * N}";
+  else if (operand == 1 && kind != MGGEMM_KIND_GRAD_WEIGHT)
     names = "{K, N, G}";
   else if (operand == 0 && kind != MGGEMM_KIND_FORWARD)
     names = "{N, M}";
@@ -51,6 +55,10 @@ void describeDims(mggemmKind kind, int32_t operand, const int64_t dims[3],
 } // namespace
 
 const char *mggemm::runtime::operandName(mggemmKind kind, int32_t operand) {
+  if (operand == MGGEMM_OPERAND_OUTPUT)
+    return kind == MGGEMM_KIND_FORWARD      ? "Y"
+           : kind == MGGEMM_KIND_GRAD_INPUT ? "dX"
+                                            : "dW";
   if (operand == 0)
     return kind == MGGEMM_KIND_FORWARD ? "X" : "dY";
   return kind == MGGEMM_KIND_GRAD_WEIGHT ? "X" : "W";
@@ -66,9 +74,9 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
                 "kind %d is not a mggemmKind (0 = forward, 1 = grad_input, "
                 "2 = grad_weight)",
                 (int)kind);
-  if (operand != 0 && operand != 1)
+  if (operand < 0 || operand > MGGEMM_OPERAND_OUTPUT)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
-                "operand %d is neither 0 (A) nor 1 (B)", operand);
+                "operand %d is not 0 (A), 1 (B) or 2 (the output)", operand);
   if (!mggemmIsDtype(dtype))
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "dtype %d is not a mggemmDtype (0 = bf16, 1 = f16, 2 = e4m3, "
@@ -80,7 +88,7 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
                 tile.k, tile.stages);
 
   const char *name = operandName(kind, operand);
-  const char *role = operand == 0 ? "A" : "B";
+  const char *role = operand == 0 ? "A" : operand == 1 ? "B" : "output";
   int64_t dims[3] = {1, 1, 1};
   int rank = mggemmTensorMapShape(kind, operand, M, N, K, G, dims);
   char shape[96];
@@ -101,9 +109,11 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
                 "16-byte aligned, as TMA requires",
                 name, role, mggemmKindName(kind), base);
 
-  int64_t elementBytes = mggemmElementBytes(dtype);
+  bool output = operand == MGGEMM_OPERAND_OUTPUT;
+  // Outputs are 16-bit: bf16 for scaled products.
+  int64_t elementBytes = output ? 2 : mggemmElementBytes(dtype);
   out.rank = rank;
-  switch (dtype) {
+  switch (output && mggemmDtypeIsScaled(dtype) ? MGGEMM_DTYPE_BF16 : dtype) {
   case MGGEMM_DTYPE_BF16:
     out.dataType = cu::TENSOR_MAP_DATA_TYPE_BFLOAT16;
     break;

@@ -34,7 +34,8 @@ mggemmStatus encodeTensorMap(const CudaDriver &driver,
                              const TensorMapLayout &layout, const void *base,
                              cu::TensorMap &map);
 
-/// "X", "W" or "dY": the tensor operand `operand` of `kind` reads.
+/// "X", "W" or "dY": the tensor operand `operand` of `kind` reads; for the
+/// output (MGGEMM_OPERAND_OUTPUT) "Y", "dX" or "dW".
 const char *operandName(mggemmKind kind, int32_t operand);
 
 } // namespace mggemm::runtime

@@ -410,11 +410,28 @@ void testTensorMapLayouts() {
                __LINE__);
   expectLayout(MGGEMM_KIND_GRAD_WEIGHT, 1, 2, {K, M}, {K * 2}, {64, 64, 1},
                __LINE__);
+  // Outputs, stored 16 rows x 64 columns per warp: Y {N, M}, dX {K, M} and
+  // dW as G * N rows {K, G * N}.
+  expectLayout(MGGEMM_KIND_FORWARD, 2, 2, {N, M}, {N * 2}, {64, 16, 1},
+               __LINE__);
+  expectLayout(MGGEMM_KIND_GRAD_INPUT, 2, 2, {K, M}, {K * 2}, {64, 16, 1},
+               __LINE__);
+  expectLayout(MGGEMM_KIND_GRAD_WEIGHT, 2, 2, {K, G * N}, {K * 2},
+               {64, 16, 1}, __LINE__);
 
   TensorMapLayout layout;
   CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, MGGEMM_DTYPE_F16, kTile,
                           kBuffer, M, N, K, G, layout) == MGGEMM_SUCCESS);
   CHECK(layout.dataType == cu::TENSOR_MAP_DATA_TYPE_FLOAT16);
+  // fp8 operands are bytes; their output is bf16.
+  CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, MGGEMM_DTYPE_E4M3, kTile,
+                          kBuffer, M, N, K, G, layout) == MGGEMM_SUCCESS);
+  CHECK(layout.dataType == cu::TENSOR_MAP_DATA_TYPE_UINT8);
+  CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 2, MGGEMM_DTYPE_E4M3_BLOCK,
+                          kTile, kBuffer, M, N, K, G,
+                          layout) == MGGEMM_SUCCESS);
+  CHECK(layout.dataType == cu::TENSOR_MAP_DATA_TYPE_BFLOAT16 &&
+        layout.strides[0] == N * 2);
 }
 
 void testTensorMapErrors() {
@@ -443,9 +460,9 @@ void testTensorMapErrors() {
   EXPECT_INVALID(describeTensorMap((mggemmKind)3, 0, kBf16, kTile, kBuffer, M,
                                    N, K, G, layout),
                  "kind 3");
-  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 2, kBf16, kTile,
+  EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 3, kBf16, kTile,
                                    kBuffer, M, N, K, G, layout),
-                 "operand 2");
+                 "operand 3 is not 0 (A), 1 (B) or 2 (the output)");
   EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 0, (mggemmDtype)5,
                                    kTile, kBuffer, M, N, K, G, layout),
                  "dtype 5");
@@ -491,8 +508,8 @@ void testLibraryTable() {
     char name[96];
     int n = mggemmKernelName(name, sizeof(name), entry.kind, entry.dtype, tile);
     CHECK(n > 0 && (size_t)n < sizeof(name));
-    // Both tensor maps of every kernel in the library can be encoded.
-    for (int operand = 0; operand < 2; ++operand) {
+    // All three tensor maps of every kernel in the library can be encoded.
+    for (int operand = 0; operand <= MGGEMM_OPERAND_OUTPUT; ++operand) {
       TensorMapLayout layout;
       mggemmStatus status = describeTensorMap(
           entry.kind, operand, entry.dtype, tile, kBuffer, 1, 8, 16, 1, layout);

@@ -9,23 +9,23 @@
  * Kernel parameters, in order:
  *   0  tensor map of the A operand   128-byte CUtensorMap, by value
  *   1  tensor map of the B operand   128-byte CUtensorMap, by value
- *   2  output base pointer           global, element type of the op
- *   3  sizes                         global, int32[G]
- *   4  M, N, K, G                    int32 each: the op's dimensions
- * Scaled (fp8) kernels take two more, f32 in global memory:
- *                 row-wise (e4m3)       block-wise (e4m3_block, KB =
- * ceil(K/128), NB = ceil(N/128)) 8  scale of A [M]: one per row      [KB, M]:
- * one per 128 K of each row 9  scale of B [G, N]: one per row   [G, NB, KB]:
- * one per 128 x 128 block
+ *   2  tensor map of the output      128-byte CUtensorMap, by value
+ *   3  output base pointer           global, 16-bit (bf16 for fp8 kernels)
+ *   4  sizes                         global, int32[G]
+ *   5  M, N, K, G                    int32 each: the op's dimensions
+ * Scaled (fp8) kernels take two more, f32 in global memory, row-wise
+ * (e4m3) or block-wise (e4m3_block; KB = ceil(K/128), NB = ceil(N/128)):
+ *   9  scale of A                    [M], or [KB, M]: per 128 K of a row
+ *  10  scale of B                    [G, N], or [G, NB, KB]: per 128 x 128
  *
  * Launch: a 1-D grid of at most one CTA per SM (the kernel is persistent and
  * loops over tiles), mggemmThreadsPerCta() threads, and
  * mggemmSharedMemoryBytes() bytes of dynamic shared memory.
  *
  * Operands of each kind (dimensions listed innermost first, as TMA wants):
- *   forward      A = X  {K, M}     B = W  {K, N, G}    out Y  [M, N]
- *   grad_input   A = dY {N, M}     B = W  {K, N, G}    out dX [M, K]
- *   grad_weight  A = dY {N, M}     B = X  {K, M}       out dW [G, N, K]
+ *   forward      A = X  {K, M}     B = W  {K, N, G}    out Y  {N, M}
+ *   grad_input   A = dY {N, M}     B = W  {K, N, G}    out dX {K, M}
+ *   grad_weight  A = dY {N, M}     B = X  {K, M}       out dW {K, G * N}
  *===----------------------------------------------------------------------===*/
 
 #ifndef MGGEMM_RUNTIME_KERNELABI_H
@@ -88,15 +88,21 @@ static inline int32_t mggemmClusterSize(mggemmTileConfig tile) {
 
 /* Elements of a 16-bit type in one 128-byte swizzled shared-memory row: the
  * inner extent of the MN-major TMA boxes (only 16-bit kernels read operands
- * MN-major). */
+ * MN-major) and of the output boxes. */
 #define MGGEMM_SWIZZLE_ELEMS 64
 #define MGGEMM_TENSOR_MAP_BYTES 128
-/* Parameters of the scaled kernels; unscaled kernels take the first 8. */
-#define MGGEMM_MAX_KERNEL_PARAMS 10
+/* Parameters of the scaled kernels; unscaled kernels take the first 9. */
+#define MGGEMM_MAX_KERNEL_PARAMS 11
 
 static inline int mggemmNumKernelParams(mggemmDtype dtype) {
-  return mggemmDtypeIsScaled(dtype) ? 10 : 8;
+  return mggemmDtypeIsScaled(dtype) ? 11 : 9;
 }
+
+/* Operand numbers of the tensor maps: A is 0, B is 1, the output 2. */
+#define MGGEMM_OPERAND_OUTPUT 2
+/* Rows of one output box: each consumer warp stores its 16 rows of a tile
+ * 64 columns (MGGEMM_SWIZZLE_ELEMS) at a time. */
+#define MGGEMM_OUTPUT_BOX_ROWS 16
 
 /* Bytes of one element of A and B. */
 static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
@@ -143,10 +149,12 @@ static inline int64_t mggemmStageBytes(mggemmTileConfig tile,
  * stage s holds A at s * stageBytes and B right after it; then the `full`
  * mbarriers (one per stage) and the `empty` mbarriers (at most 128 bytes);
  * then, 1024 bytes after the barriers' start, the epilogue's staging area:
- * MGGEMM_EPILOGUE_WARP_BYTES per consumer warp (16 output rows x 64 columns
- * of 16-bit elements). The kernel rounds the base up to 1024 bytes itself,
- * hence the slack. */
-#define MGGEMM_EPILOGUE_WARP_BYTES 2048
+ * MGGEMM_EPILOGUE_WARP_BYTES per consumer warp, two buffers of one output
+ * box each (16 rows x 64 columns of 16-bit elements), so that the warp fills
+ * one while a TMA store drains the other. The kernel rounds the base up to
+ * 1024 bytes itself, hence the slack. */
+#define MGGEMM_EPILOGUE_BUFFER_BYTES 2048
+#define MGGEMM_EPILOGUE_WARP_BYTES (2 * MGGEMM_EPILOGUE_BUFFER_BYTES)
 
 static inline int64_t mggemmBarrierOffset(mggemmTileConfig tile,
                                           int64_t elementBytes) {
@@ -173,11 +181,17 @@ static inline int64_t mggemmSharedMemoryBytes(mggemmTileConfig tile,
 
 /* The tensor a kernel operand's map describes (sizes innermost first) and
  * the box one TMA load brings in. Returns the rank (2 or 3). `operand` is 0
- * for A and 1 for B. */
+ * for A, 1 for B and MGGEMM_OPERAND_OUTPUT for the output (dW viewed as
+ * G * N rows). */
 static inline int mggemmTensorMapShape(mggemmKind kind, int operand, int64_t M,
                                        int64_t N, int64_t K, int64_t G,
                                        int64_t dims[3]) {
   int aIsDY = kind != MGGEMM_KIND_FORWARD;
+  if (operand == MGGEMM_OPERAND_OUTPUT) {
+    dims[0] = kind == MGGEMM_KIND_FORWARD ? N : K;
+    dims[1] = kind == MGGEMM_KIND_GRAD_WEIGHT ? G * N : M;
+    return 2;
+  }
   if (operand == 0) {
     dims[0] = aIsDY ? N : K;
     dims[1] = M;
@@ -194,12 +208,17 @@ static inline int mggemmTensorMapShape(mggemmKind kind, int operand, int64_t M,
   return 3;
 }
 
-/* Box of one TMA load, innermost first; trailing entries are 1. Operands the
- * MMA reads transposed (MN-major) arrive as several 64-wide boxes per stage:
- * mggemmBoxesPerStage() says how many. */
+/* Box of one TMA load (or, for the output, store), innermost first; trailing
+ * entries are 1. Operands the MMA reads transposed (MN-major) arrive as
+ * several 64-wide boxes per stage: mggemmBoxesPerStage() says how many. */
 static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
                                       mggemmTileConfig tile, int64_t box[3]) {
   box[2] = 1;
+  if (operand == MGGEMM_OPERAND_OUTPUT) {
+    box[0] = MGGEMM_SWIZZLE_ELEMS;
+    box[1] = MGGEMM_OUTPUT_BOX_ROWS;
+    return;
+  }
   if (operand == 0) {
     if (kind == MGGEMM_KIND_GRAD_WEIGHT) {
       box[0] = MGGEMM_SWIZZLE_ELEMS; /* along N (rows of dW) */

@@ -97,7 +97,8 @@ mggemmStatus mggemmSetTileConfig(mggemmKind kind, const mggemmTileConfig *tile);
  * the last error set. */
 int32_t mggemmDeviceSMCount(void);
 
-/* Fills the 128-byte tensor map of operand `operand` (0 = A, 1 = B) of a
+/* Fills the 128-byte tensor map of operand `operand` (0 = A, 1 = B, 2 = the
+ * output) of a
  * kernel with tile (tileM, tileN, tileK) on clusters of `tileCluster` CTAs
  * (1 or 2), per KernelABI.h. Used by the runtime itself and by host code that
  * convert-mggemm-to-gpu emits. */

@@ -157,6 +157,7 @@ void LaunchBuilder::build(gpu::GPUFuncOp kernel) {
                                toInt(G, 64)};
   Value mapA = tensorMap(0, pointer(lhs, 0), dims64);
   Value mapB = tensorMap(1, pointer(rhs, 0), dims64);
+  Value mapOut = tensorMap(MGGEMM_OPERAND_OUTPUT, pointer(out, 0), dims64);
 
   Value smCount = func::CallOp::create(b, loc, kDeviceSMCount, b.getI32Type(),
                                        ValueRange{})
@@ -170,9 +171,15 @@ void LaunchBuilder::build(gpu::GPUFuncOp kernel) {
   };
   // KernelABI.h's parameters: maps, output, sizes, M, N, K, G, then the
   // scales of scaled kernels.
-  SmallVector<Value> params = {
-      mapA,         mapB,         pointer(out, 1), pointer(op.getSizes(), 1),
-      toInt(M, 32), toInt(N, 32), toInt(K, 32),    toInt(G, 32)};
+  SmallVector<Value> params = {mapA,
+                               mapB,
+                               mapOut,
+                               pointer(out, 1),
+                               pointer(op.getSizes(), 1),
+                               toInt(M, 32),
+                               toInt(N, 32),
+                               toInt(K, 32),
+                               toInt(G, 32)};
   for (Value scale : op.getScales())
     params.push_back(pointer(scale, 1));
   auto constIndex = [&](int64_t v) {

@@ -74,15 +74,16 @@ public:
     Block &entry = func.getBody().front();
     tensorMapA = e.castToPointer(entry.getArgument(0));
     tensorMapB = e.castToPointer(entry.getArgument(1));
-    out = entry.getArgument(2);
-    sizes = entry.getArgument(3);
-    M = entry.getArgument(4);
-    N = entry.getArgument(5);
-    K = entry.getArgument(6);
-    G = entry.getArgument(7);
+    tensorMapOut = e.castToPointer(entry.getArgument(2));
+    out = entry.getArgument(3);
+    sizes = entry.getArgument(4);
+    M = entry.getArgument(5);
+    N = entry.getArgument(6);
+    K = entry.getArgument(7);
+    G = entry.getArgument(8);
     if (mggemmDtypeIsScaled(spec.dtype)) {
-      scaleA = entry.getArgument(8);
-      scaleB = entry.getArgument(9);
+      scaleA = entry.getArgument(9);
+      scaleB = entry.getArgument(10);
     }
   }
 
@@ -150,7 +151,7 @@ private:
   int64_t cluster; // CTAs per cluster
   int64_t eb;
 
-  Value tensorMapA, tensorMapB, out, sizes, M, N, K, G;
+  Value tensorMapA, tensorMapB, tensorMapOut, out, sizes, M, N, K, G;
   Value scaleA, scaleB; // scaled kernels: f32 per row of A and of B
   Value smem;
   Value rank; // this CTA's rank in its cluster
@@ -568,6 +569,8 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
     storeTile(results[0], c, consumerIndex);
     return SmallVector<Value>{results[1], results[2]};
   });
+  // The last TMA stores must finish before the CTA's shared memory goes.
+  e.ifThen(e.eq(e.laneId(), e.i32(0)), [&] { e.bulkWaitGroup(0); });
 }
 
 //===----------------------------------------------------------------------===//
@@ -626,10 +629,14 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   // 16w + lane/4 and 16w + lane/4 + 8; register 4j + {0,1} holds columns
   // 8j + 2(lane%4) + {0,1} of the first row, 4j + {2,3} of the second, which
   // is the fragment layout of stmatrix. Each warp stages its 16 rows through
-  // shared memory 64 columns at a time and then writes whole 128-byte row
-  // segments with 16-byte stores: storing straight from registers wrote
-  // 16 bytes into 8 rows per instruction, 8x the memory transactions.
-  // 16-byte chunks are XOR-swizzled by row so that neither side conflicts.
+  // shared memory 64 columns (one output box) at a time, in the layout of a
+  // 128-byte swizzled TMA box: 16-byte chunks XOR-swizzled by row, so that
+  // neither stmatrix nor the reads conflict. A box whose 16 rows all belong
+  // to the tile goes out as a TMA store, which drains while the warp stages
+  // the next box in its other buffer and then runs the next tile's MMAs;
+  // columns past the output's end are clipped by TMA. A warp whose rows run
+  // past the tile's end (a group's last tile: the rows after it are the next
+  // group's) stores its valid rows itself, 16 bytes per lane.
   Value lane = e.laneId();
   Value warp =
       e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
@@ -643,15 +650,13 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
     Value v = e.extract(acc, i);
     return scaler ? scaler->apply(v, i) : v;
   };
-  Value staging =
+  Value warpStaging =
       e.gep(smem, e.add(e.i32(mggemmEpilogueOffset(tile, eb)),
                         e.mul(e.add(e.mul(consumerIndex, e.i32(4)), warp),
                               e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
-  auto chunkAddress = [&](Value row, Value chunk) {
-    Value swizzled = e.xorI(chunk, e.remu(row, e.i32(8)));
-    return e.gep(staging, e.add(e.mul(row, e.i32(kSwizzleRowBytes)),
-                                e.mul(swizzled, e.i32(16))));
-  };
+  Value isLeader = e.eq(lane, e.i32(0));
+  Value wholeBox =
+      e.ule(e.add(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)), c.rowsValid);
   // stmatrix: lanes 8i..8i+7 address the rows of matrix i, which is the
   // (i % 2) half of the rows of 8-column chunk i / 2 of the pair stored.
   Value matrix = e.divu(lane, e.i32(8));
@@ -661,6 +666,17 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   Value columns = outputColumns();
   Value ld = e.zext64(columns);
   for (int64_t panel = 0; panel < tile.n / 64; ++panel) {
+    Value staging =
+        e.gep(warpStaging, e.i32(panel % 2 * MGGEMM_EPILOGUE_BUFFER_BYTES));
+    auto chunkAddress = [&](Value row, Value chunk) {
+      Value swizzled = e.xorI(chunk, e.remu(row, e.i32(8)));
+      return e.gep(staging, e.add(e.mul(row, e.i32(kSwizzleRowBytes)),
+                                  e.mul(swizzled, e.i32(16))));
+    };
+    // The store that last read this buffer (two boxes ago; at a tile's first
+    // box, any earlier one) must be done reading it.
+    e.ifThen(isLeader, [&] { e.bulkWaitGroupRead(panel == 0 ? 0 : 1); });
+    e.syncWarp();
     for (int64_t pair = 0; pair < 4; ++pair) {
       int64_t j = 8 * panel + 2 * pair; // first 8-column chunk of the pair
       SmallVector<Value> registers;
@@ -671,21 +687,36 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
           chunkAddress(matrixRow, e.add(matrixChunk, e.i32(2 * pair))),
           registers);
     }
-    e.syncWarp();
-    for (int64_t quarter = 0; quarter < 4; ++quarter) {
-      Value row = e.add(e.i32(4 * quarter), e.divu(lane, e.i32(8)));
-      Value chunk = e.remu(lane, e.i32(8));
-      Value value = e.loadShared16(chunkAddress(row, chunk));
-      Value tileRow = e.add(warpRow0, row);
-      Value col =
-          e.add(e.add(c.colStart, e.i32(64 * panel)), e.mul(chunk, e.i32(8)));
-      e.ifThen(e.andI(e.ult(tileRow, c.rowsValid), e.ult(col, columns)), [&] {
-        Value index = e.add(e.mul(e.zext64(e.add(c.rowInOutput, tileRow)), ld),
+    Value col0 = e.add(c.colStart, e.i32(64 * panel));
+    e.ifThenElse(
+        wholeBox,
+        [&] {
+          // TMA reads shared memory through the async proxy.
+          e.fenceProxyAsyncShared();
+          e.syncWarp();
+          e.ifThen(isLeader, [&] {
+            e.tmaStore(tensorMapOut, staging,
+                       {col0, e.add(c.rowInOutput, warpRow0)});
+            e.bulkCommitGroup();
+          });
+        },
+        [&] {
+          e.syncWarp();
+          for (int64_t quarter = 0; quarter < 4; ++quarter) {
+            Value row = e.add(e.i32(4 * quarter), e.divu(lane, e.i32(8)));
+            Value chunk = e.remu(lane, e.i32(8));
+            Value value = e.loadShared16(chunkAddress(row, chunk));
+            Value tileRow = e.add(warpRow0, row);
+            Value col = e.add(col0, e.mul(chunk, e.i32(8)));
+            e.ifThen(
+                e.andI(e.ult(tileRow, c.rowsValid), e.ult(col, columns)), [&] {
+                  Value index =
+                      e.add(e.mul(e.zext64(e.add(c.rowInOutput, tileRow)), ld),
                             e.zext64(col));
-        e.storeGlobal16(out, index, value);
-      });
-    }
-    e.syncWarp();
+                  e.storeGlobal16(out, index, value);
+                });
+          }
+        });
   }
 }
 
@@ -706,8 +737,8 @@ mlir::mggemm::buildGroupedGemmKernel(OpBuilder &builder, Location loc,
   Type i32 = builder.getI32Type();
   Type tensorMap = KernelEmitter::tensorMapType(ctx);
   Type global = LLVM::LLVMPointerType::get(ctx, 1);
-  SmallVector<Type> params = {tensorMap, tensorMap, global, global,
-                              i32,       i32,       i32,    i32};
+  SmallVector<Type> params = {tensorMap, tensorMap, tensorMap, global, global,
+                              i32,       i32,       i32,       i32};
   if (mggemmDtypeIsScaled(spec.dtype))
     params.append({global, global}); // the scales of A and B
   auto type = builder.getFunctionType(params, {});

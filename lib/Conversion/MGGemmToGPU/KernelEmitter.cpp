@@ -87,6 +87,9 @@ Value KernelEmitter::ult(Value x, Value y) {
 Value KernelEmitter::uge(Value x, Value y) {
   return cmp(static_cast<int>(arith::CmpIPredicate::uge), x, y);
 }
+Value KernelEmitter::ule(Value x, Value y) {
+  return cmp(static_cast<int>(arith::CmpIPredicate::ule), x, y);
+}
 Value KernelEmitter::ugt(Value x, Value y) {
   return cmp(static_cast<int>(arith::CmpIPredicate::ugt), x, y);
 }
@@ -407,6 +410,25 @@ void KernelEmitter::tmaLoad(Value dst, Value tensorMap, ArrayRef<Value> coords,
       NVVM::TMALoadModeAttr::get(ctx, NVVM::TMALoadMode::TILE),
       /*isCTAOnly=*/b.getBoolAttr(!multicastMask), /*group=*/nullptr,
       /*predicate=*/Value());
+}
+
+void KernelEmitter::tmaStore(Value tensorMap, Value src,
+                             ArrayRef<Value> coords) {
+  NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+      b, loc, tensorMap, src, coords, /*l2CacheHint=*/Value(),
+      NVVM::TMAStoreMode::TILE, /*predicate=*/Value());
+}
+
+void KernelEmitter::bulkCommitGroup() {
+  NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
+}
+
+void KernelEmitter::bulkWaitGroupRead(int64_t pending) {
+  NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, pending, b.getUnitAttr());
+}
+
+void KernelEmitter::bulkWaitGroup(int64_t pending) {
+  NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, pending, UnitAttr());
 }
 
 void KernelEmitter::wgmmaFence() { NVVM::WgmmaFenceAlignedOp::create(b, loc); }

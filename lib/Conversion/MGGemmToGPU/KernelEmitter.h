@@ -51,6 +51,7 @@ public:
   Value eq(Value a, Value b);
   Value ult(Value a, Value b);
   Value uge(Value a, Value b);
+  Value ule(Value a, Value b);
   Value ugt(Value a, Value b);
   Value select(Value cond, Value a, Value b);
   Value zext64(Value a);
@@ -145,6 +146,14 @@ public:
   /// bit is set, completing on each one's barrier.
   void tmaLoad(Value dst, Value tensorMap, ArrayRef<Value> coords,
                Value barrier, Value multicastMask = Value());
+  /// A TMA tile store of the box at `src` (shared) to `coords` of
+  /// `tensorMap`, in this thread's current bulk async-group.
+  void tmaStore(Value tensorMap, Value src, ArrayRef<Value> coords);
+  void bulkCommitGroup();
+  /// Waits until at most `pending` of this thread's bulk async-groups are
+  /// unfinished: done reading their shared memory (`...Read`) or complete.
+  void bulkWaitGroupRead(int64_t pending);
+  void bulkWaitGroup(int64_t pending);
   void wgmmaFence();
   void wgmmaCommit();
   void wgmmaWait(int64_t pending);

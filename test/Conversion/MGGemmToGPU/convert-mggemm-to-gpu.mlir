@@ -8,14 +8,15 @@
 // CHECK:         %[[MAPA:.*]] = llvm.alloca {{.*}} x !llvm.array<16 x i64> {alignment = 64 : i64}
 // CHECK:         call @mggemmEncodeTensorMap(%[[MAPA]], %c0_i32, %c0_i32{{.*}})
 // CHECK:         cf.assert
+// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c2_i32{{.*}})
 // CHECK:         %[[SMS:.*]] = call @mggemmDeviceSMCount()
 // CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_bf16_m128n256k64s4
 // CHECK-SAME:      threads in (%c384
-// CHECK-SAME:      dynamic_shared_memory_size %c215040_i32
-// CHECK-SAME:      args(%{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32)
+// CHECK-SAME:      dynamic_shared_memory_size %c231424_i32
+// CHECK-SAME:      args(%{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32, %{{.*}} : i32)
 // CHECK:       gpu.module @mggemm_kernels
 // CHECK:         llvm.mlir.global external @mggemm_dynamic_smem() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
-// CHECK:         gpu.func @mggemm_forward_bf16_m128n256k64s4(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32) kernel
+// CHECK:         gpu.func @mggemm_forward_bf16_m128n256k64s4(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32) kernel
 // CHECK-SAME:      nvvm.maxntid = array<i32: 384, 1, 1>
 // CHECK-SAME:      nvvm.minctasm = 1
 // CHECK-DAG:       nvvm.mbarrier.init
@@ -29,6 +30,10 @@
 // CHECK-DAG:       nvvm.wgmma.commit.group.sync.aligned
 // CHECK-DAG:       nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK-DAG:       nvvm.mbarrier.arrive
+// CHECK-DAG:       nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK-DAG:       nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-DAG:       nvvm.cp.async.bulk.commit.group
+// CHECK-DAG:       nvvm.cp.async.bulk.wait_group 0
 func.func @forward(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
                    %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
   mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x7168xbf16>, memref<8x4096x7168xbf16>, memref<8xi32>)
@@ -123,7 +128,7 @@ func.func @cluster(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
 // CHECK-LABEL: func.func @scaled
 // CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c0_i32{{.*}}, %c2_i32{{.*}}, %c128_i32{{.*}}, %c256_i32{{.*}}, %c128_i32
 // CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_m128n256k128s4c2
-// CHECK-SAME:        args(%{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : !llvm.ptr<1>)
+// CHECK-SAME:        args(%{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : !llvm.ptr<1>)
 // CHECK:       gpu.func @mggemm_forward_e4m3_m128n256k128s4c2({{.*}}, %{{.*}}: i32, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>)
 // CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // CHECK:         llvm.load %{{.*}} : !llvm.ptr<1> -> f32
