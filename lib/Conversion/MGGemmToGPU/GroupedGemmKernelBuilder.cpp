@@ -655,8 +655,12 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
                         e.mul(e.add(e.mul(consumerIndex, e.i32(4)), warp),
                               e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
   Value isLeader = e.eq(lane, e.i32(0));
+  // Block-scaled kernels store every box themselves: with TMA stores they ran
+  // 3-9% slower on the H100 (bench/results/notes.md, v11).
   Value wholeBox =
-      e.ule(e.add(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)), c.rowsValid);
+      spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK
+          ? e.boolean(false)
+          : e.ule(e.add(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)), c.rowsValid);
   // stmatrix: lanes 8i..8i+7 address the rows of matrix i, which is the
   // (i % 2) half of the rows of 8-column chunk i / 2 of the pair stored.
   Value matrix = e.divu(lane, e.i32(8));

@@ -38,6 +38,9 @@ Value KernelEmitter::i32(int64_t value) {
 Value KernelEmitter::i64(int64_t value) {
   return arith::ConstantIntOp::create(b, loc, value, 64);
 }
+Value KernelEmitter::boolean(bool value) {
+  return arith::ConstantIntOp::create(b, loc, value, 1);
+}
 Value KernelEmitter::add(Value x, Value y) {
   return arith::AddIOp::create(b, loc, x, y);
 }

@@ -36,6 +36,7 @@ public:
   // Constants and unsigned integer arithmetic (i32 or i64 operands).
   Value i32(int64_t value);
   Value i64(int64_t value);
+  Value boolean(bool value);
   Value add(Value a, Value b);
   Value sub(Value a, Value b);
   Value mul(Value a, Value b);
