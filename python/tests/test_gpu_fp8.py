@@ -33,10 +33,11 @@ pytestmark = pytest.mark.gpu
 FP8_VS_BF16_TOL = 8e-2
 
 
-def quantized(sizes, n, k, seed=0):  # type: ignore[no-untyped-def]
+def quantized(sizes, n, k, seed=0, blocks=False):  # type: ignore[no-untyped-def]
     p = make_problem(sizes, n, k, seed=seed)
-    qx, sx = mggemm.quantize_fp8_rowwise(p.x)
-    qw, sw = mggemm.quantize_fp8_rowwise(p.w)
+    quantize = mggemm.quantize_fp8_blockwise if blocks else mggemm.quantize_fp8_rowwise
+    qx, sx = quantize(p.x)
+    qw, sw = quantize(p.w)
     return p, qx, qw, sx, sw
 
 
@@ -55,13 +56,6 @@ def test_scaled_forward_matches_reference(sizes, n, k) -> None:  # type: ignore[
     check_close(y, reference_forward(p.x, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 vs bf16")
 
 
-def block_quantized(sizes, n, k, seed=0):  # type: ignore[no-untyped-def]
-    p = make_problem(sizes, n, k, seed=seed)
-    qx, sx = mggemm.quantize_fp8_blockwise(p.x)
-    qw, sw = mggemm.quantize_fp8_blockwise(p.w)
-    return p, qx, qw, sx, sw
-
-
 @pytest.mark.parametrize("sizes,n,k", [
     ([512, 0, 1000, 37], 4096, 7168),
     (sizes_with_edge_cases(3000, 8, seed=1), 264, 144),  # partial N and K blocks
@@ -70,7 +64,7 @@ def block_quantized(sizes, n, k, seed=0):  # type: ignore[no-untyped-def]
     ([700, 300], 384, 640),                # an odd number of K blocks
 ])
 def test_block_scaled_forward_matches_reference(sizes, n, k) -> None:  # type: ignore[no-untyped-def]
-    p, qx, qw, sx, sw = block_quantized(sizes, n, k)
+    p, qx, qw, sx, sw = quantized(sizes, n, k, blocks=True)
     y = mggemm.grouped_mm(qx, qw, p.sizes, scale_x=sx, scale_w=sw)
     assert y.dtype == torch.bfloat16 and y.shape == (sum(sizes), n)
     check_close(y, reference_scaled_forward(qx, qw, sx, sw, p.sizes), REL_TOL, "block scaled")
@@ -86,7 +80,7 @@ def test_block_scaled_matches_torch_scaled_mm() -> None:
     except ImportError as err:
         pytest.skip(f"torch.nn.functional.scaled_mm unavailable here: {err}")
     sizes = [256, 640, 0, 1024]
-    p, qx, qw, sx, sw = block_quantized(sizes, 768, 1024, seed=4)
+    p, qx, qw, sx, sw = quantized(sizes, 768, 1024, seed=4, blocks=True)
     y = mggemm.grouped_mm(qx, qw, p.sizes, scale_x=sx, scale_w=sw)
     start = 0
     for g, rows in enumerate(sizes):

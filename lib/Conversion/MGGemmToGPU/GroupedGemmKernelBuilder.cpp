@@ -140,6 +140,21 @@ private:
   void zeroRowsPastGroupEnd(Value stage, Value validRows, Value consumerTid);
   void release(Value stage);
   void storeTile(Value acc, const TileCoords &c, Value consumerIndex);
+  /// The first of the 16 tile rows this consumer warp holds.
+  Value warpRow0(Value consumerIndex) {
+    Value warp =
+        e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
+    return e.add(e.mul(consumerIndex, e.i32(64)), e.mul(warp, e.i32(16)));
+  }
+  /// Row h (0 or 1) of the two this thread's accumulators hold, in the
+  /// output (= in A for forward products); row 0 for rows past the tile's
+  /// valid part, which are not stored.
+  Value threadRow(const TileCoords &c, Value warpRow0, int64_t h) {
+    Value tileRow =
+        e.add(warpRow0, e.add(e.divu(e.laneId(), e.i32(4)), e.i32(8 * h)));
+    return e.select(e.ult(tileRow, c.rowsValid), e.add(c.rowInOutput, tileRow),
+                    e.i32(0));
+  }
   /// Row-wise scaled kernels: multiplies accumulator registers by the
   /// scales of their rows of A and of B (the output's rows and columns).
   class Scaler;
@@ -451,20 +466,11 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
                                                           Value stage,
                                                           Value phase,
                                                           Value consumerIndex) {
-  Value lane = e.laneId();
-  Value warp =
-      e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
-  Value warpRow0 =
-      e.add(e.mul(consumerIndex, e.i32(64)), e.mul(warp, e.i32(16)));
   // This thread's two rows of A (rows past the tile's valid part, which are
   // not stored, read row 0's scales so that no load leaves the array).
   Value rows[2];
-  for (int64_t h = 0; h < 2; ++h) {
-    Value tileRow =
-        e.add(warpRow0, e.add(e.divu(lane, e.i32(4)), e.i32(8 * h)));
-    rows[h] = e.zext64(e.select(e.ult(tileRow, c.rowsValid),
-                                e.add(c.rowInOperand, tileRow), e.i32(0)));
-  }
+  for (int64_t h = 0; h < 2; ++h)
+    rows[h] = e.zext64(threadRow(c, warpRow0(consumerIndex), h));
   Value scaleBlocksK = e.ceilDiv(K, e.i32(MGGEMM_SCALE_BLOCK));
   Value scaleBlocksN = e.ceilDiv(N, e.i32(MGGEMM_SCALE_BLOCK));
   Value blockOfB =
@@ -589,13 +595,8 @@ public:
   Scaler(KernelBodyBuilder &k, const TileCoords &c, Value warpRow0)
       : e(k.e), k(k), c(c) {
     Value lane = e.laneId();
-    for (int64_t h = 0; h < 2; ++h) {
-      Value tileRow =
-          e.add(warpRow0, e.add(e.divu(lane, e.i32(4)), e.i32(8 * h)));
-      Value row = e.select(e.ult(tileRow, c.rowsValid),
-                           e.add(c.rowInOutput, tileRow), e.i32(0));
-      rowScale[h] = e.loadF32(k.scaleA, e.zext64(row));
-    }
+    for (int64_t h = 0; h < 2; ++h)
+      rowScale[h] = e.loadF32(k.scaleA, e.zext64(k.threadRow(c, warpRow0, h)));
     groupBase = e.mul(e.zext64(c.group), e.zext64(k.N));
     laneColumn = e.mul(e.remu(lane, e.i32(4)), e.i32(2));
   }
@@ -640,8 +641,7 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   Value lane = e.laneId();
   Value warp =
       e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
-  Value warpRow0 =
-      e.add(e.mul(consumerIndex, e.i32(64)), e.mul(warp, e.i32(16)));
+  Value warpRow0 = this->warpRow0(consumerIndex);
   std::optional<Scaler> scaler;
   if (spec.dtype == MGGEMM_DTYPE_E4M3)
     scaler.emplace(*this, c, warpRow0);
