@@ -24,6 +24,7 @@ from typing import Callable, ContextManager, Dict, Optional, Tuple
 import torch
 
 from ._checks import (
+    SCALE_BLOCK,
     TensorSpec,
     check_forward,
     check_grad_input,
@@ -180,8 +181,6 @@ def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Ten
 
 #: The largest finite float8_e4m3fn value.
 FP8_E4M3_MAX = 448.0
-#: Extent of a block of ``quantize_fp8_blockwise`` along K (and W's N).
-SCALE_BLOCK = 128
 
 
 def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:

@@ -468,9 +468,9 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
                                                           Value consumerIndex) {
   // This thread's two rows of A (rows past the tile's valid part, which are
   // not stored, read row 0's scales so that no load leaves the array).
-  Value rows[2];
+  Value rows[2], row0 = warpRow0(consumerIndex);
   for (int64_t h = 0; h < 2; ++h)
-    rows[h] = e.zext64(threadRow(c, warpRow0(consumerIndex), h));
+    rows[h] = e.zext64(threadRow(c, row0, h));
   Value scaleBlocksK = e.ceilDiv(K, e.i32(MGGEMM_SCALE_BLOCK));
   Value scaleBlocksN = e.ceilDiv(N, e.i32(MGGEMM_SCALE_BLOCK));
   Value blockOfB =
@@ -639,8 +639,6 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   // past the tile's end (a group's last tile: the rows after it are the next
   // group's) stores its valid rows itself, 16 bytes per lane.
   Value lane = e.laneId();
-  Value warp =
-      e.divu(e.remu(e.threadId(), e.i32(kWarpgroupThreads)), e.i32(32));
   Value warpRow0 = this->warpRow0(consumerIndex);
   std::optional<Scaler> scaler;
   if (spec.dtype == MGGEMM_DTYPE_E4M3)
@@ -650,9 +648,10 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
     Value v = e.extract(acc, i);
     return scaler ? scaler->apply(v, i) : v;
   };
+  // Consumer warp i (16 tile rows each) stages at epilogue offset + i * 4 KB.
   Value warpStaging =
       e.gep(smem, e.add(e.i32(mggemmEpilogueOffset(tile, eb)),
-                        e.mul(e.add(e.mul(consumerIndex, e.i32(4)), warp),
+                        e.mul(e.divu(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)),
                               e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
   Value isLeader = e.eq(lane, e.i32(0));
   // Block-scaled kernels store every box themselves: with TMA stores they ran
