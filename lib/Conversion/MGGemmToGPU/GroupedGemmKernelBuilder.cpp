@@ -139,6 +139,9 @@ private:
                  bool accumulate = true);
   void zeroRowsPastGroupEnd(Value stage, Value validRows, Value consumerTid);
   void release(Value stage);
+  /// Waits for and frees `kBlocks` stages without reading them; returns the
+  /// stage and phase after them.
+  SmallVector<Value> passStages(Value kBlocks, Value stage, Value phase);
   void storeTile(Value acc, const TileCoords &c, Value consumerIndex);
   /// The first of the 16 tile rows this consumer warp holds.
   Value warpRow0(Value consumerIndex) {
@@ -349,20 +352,21 @@ void KernelBodyBuilder::buildProducer(TileScheduler &scheduler) {
 // Consumers
 //===----------------------------------------------------------------------===//
 
-/// A wgmma shared-memory descriptor with 128-byte swizzling: start address,
-/// leading and stride byte offsets in 16-byte units, layout type 1 in bits
-/// 62-63.
-static Value matrixDescriptor(KernelEmitter &e, Value address, int64_t lbo,
-                              int64_t sbo) {
-  int64_t fixed = ((lbo >> 4) << 16) | ((sbo >> 4) << 32) | (int64_t(1) << 62);
-  Value start = e.zext64(e.andI(e.shru(address, e.i32(4)), e.i32(0x3FFF)));
-  return e.orI(start, e.i64(fixed));
+/// wgmma shared-memory descriptors with 128-byte swizzling: the start
+/// address (bits 0-13) and leading byte offset (bits 16-29) in 16-byte units
+/// in the low word; the stride byte offset (bits 32-45) and layout type 1
+/// (bits 62-63) in the high word, which is a constant.
+static Value descriptorLow(KernelEmitter &e, Value address, int64_t lbo) {
+  Value start = e.andI(e.shru(address, e.i32(4)), e.i32(0x3FFF));
+  return e.orI(start, e.i32((lbo >> 4) << 16));
+}
+static Value descriptor(KernelEmitter &e, Value low, int64_t sbo) {
+  int64_t high = ((sbo >> 4) << 32) | (int64_t(1) << 62);
+  return e.orI(e.i64(high), e.zext64(low));
 }
 
 Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex,
                                   bool accumulate) {
-  Value aBase = e.sharedAddress(stageA(stage));
-  Value bBase = e.sharedAddress(stageB(stage));
   // K-major tiles hold 128-byte rows of the reduction: a wgmma step (k16 of
   // 16-bit, k32 of 8-bit elements) moves 32 bytes along the row, and 8-row
   // groups are 1024 bytes apart. MN-major tiles (16-bit only) hold one
@@ -371,17 +375,28 @@ Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex,
   // extent one box apart (LBO).
   Value aRows = aIsMNMajor() ? e.mul(consumerIndex, e.i32(kBoxBytes))
                              : e.mul(consumerIndex, e.i32(64 * 128));
-  aBase = e.add(aBase, aRows);
   int64_t mmaK = KernelEmitter::wgmmaK(spec.dtype);
   int64_t aStep = aIsMNMajor() ? mmaK * kSwizzleRowBytes : mmaK * eb;
   int64_t bStep = bIsMNMajor() ? mmaK * kSwizzleRowBytes : mmaK * eb;
   int64_t lbo = int64_t(tile.k) * kSwizzleRowBytes;
+  // The descriptors of stage 0 do not change in the loops, so they are
+  // computed once; a stage's and a step's offsets, in 16-byte units, then
+  // add to the start address field without carrying out of it, since shared
+  // memory ends below 2^18 bytes.
+  static_assert(MGGEMM_SM90_MAX_SHARED_MEMORY < (1 << 18),
+                "descriptor start addresses have 14 bits of 16-byte units");
+  Value stageUnits = e.mul(stage, e.i32(stageBytes() / 16));
+  Value lowA =
+      e.add(descriptorLow(e, e.add(e.sharedAddress(stageA(e.i32(0))), aRows),
+                          aIsMNMajor() ? lbo : 16),
+            stageUnits);
+  Value lowB = e.add(descriptorLow(e, e.sharedAddress(stageB(e.i32(0))),
+                                   bIsMNMajor() ? lbo : 16),
+                     stageUnits);
   e.wgmmaFence();
   for (int64_t kk = 0; kk < tile.k / mmaK; ++kk) {
-    Value descA = matrixDescriptor(e, e.add(aBase, e.i32(kk * aStep)),
-                                   aIsMNMajor() ? lbo : 16, 1024);
-    Value descB = matrixDescriptor(e, e.add(bBase, e.i32(kk * bStep)),
-                                   bIsMNMajor() ? lbo : 16, 1024);
+    Value descA = descriptor(e, e.add(lowA, e.i32(kk * aStep / 16)), 1024);
+    Value descB = descriptor(e, e.add(lowB, e.i32(kk * bStep / 16)), 1024);
     acc = e.wgmma(acc, descA, descB, tile.n, spec.dtype, aIsMNMajor(),
                   bIsMNMajor(), /*accumulate=*/accumulate || kk > 0);
   }
@@ -418,6 +433,15 @@ void KernelBodyBuilder::release(Value stage) {
     }
     for (int64_t r = 0; r < cluster; ++r)
       e.mbarrierArriveInCta(emptyBarrier(stage), e.i32(r));
+  });
+}
+
+SmallVector<Value> KernelBodyBuilder::passStages(Value kBlocks, Value stage,
+                                                 Value phase) {
+  return e.forLoop(kBlocks, {stage, phase}, [&](Value, ValueRange it) {
+    e.mbarrierWait(fullBarrier(it[0]), it[1]);
+    release(it[0]);
+    return e.advanceStage(it[0], it[1], tile.stages);
   });
 }
 
@@ -568,12 +592,28 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
                                       Value consumerIndex) {
   scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
     TileCoords c = tileCoords(t);
-    SmallVector<Value> results =
-        spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK
-            ? blockScaledMainLoop(c, stage, phase, consumerIndex)
-            : mainLoop(t, c, stage, phase, consumerIndex);
-    storeTile(results[0], c, consumerIndex);
-    return SmallVector<Value>{results[1], results[2]};
+    auto compute = [&]() -> SmallVector<Value> {
+      SmallVector<Value> results =
+          spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK
+              ? blockScaledMainLoop(c, stage, phase, consumerIndex)
+              : mainLoop(t, c, stage, phase, consumerIndex);
+      storeTile(results[0], c, consumerIndex);
+      return {results[1], results[2]};
+    };
+    // Forward and grad_input tiles end at their group's last row. A consumer
+    // whose 64 rows all lie past it (in groups of at most 64 rows, as in
+    // weight-bound MoE layers) would compute and store nothing, so it only
+    // passes the stages on. Not for grad_weight, whose consumers meet at a
+    // barrier when a k-block runs past the group, nor on clusters, which
+    // serve groups of 256 rows and more (mggemmSelectTileConfig): there a
+    // consumer idles in a group's last tile at most, and the block-scaled
+    // kernel would run out of registers with both paths.
+    if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT || cluster > 1)
+      return compute();
+    Value busy = e.ult(e.mul(consumerIndex, e.i32(64)), c.rowsValid);
+    return e.ifThenElse(busy, TypeRange{stage.getType(), phase.getType()},
+                        compute,
+                        [&] { return passStages(c.kBlocks, stage, phase); });
   });
   // The last TMA stores must finish before the CTA's shared memory goes.
   e.ifThen(e.eq(e.laneId(), e.i32(0)), [&] { e.bulkWaitGroup(0); });

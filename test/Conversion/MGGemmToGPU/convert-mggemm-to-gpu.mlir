@@ -91,6 +91,33 @@ func.func @shared_kernel(%x: memref<?x64xbf16>, %w: memref<2x64x64xbf16>,
 
 // -----
 
+// Without clusters, a consumer warpgroup whose 64 rows all lie past the
+// tile's group (groups of at most 64 rows) skips its MMAs and its share of
+// the epilogue: it waits for each stage and frees it.
+
+// CHECK-LABEL: gpu.func @mggemm_grad_input_bf16_m128n256k64s4
+// CHECK:         scf.if %{{.*}} -> (i32, i32) {
+// CHECK:           nvvm.wgmma.mma_async
+// CHECK:           scf.yield %{{.*}}, %{{.*}} : i32, i32
+// CHECK-NEXT:    } else {
+// CHECK-NOT:       nvvm.wgmma
+// CHECK:           scf.for {{.*}} -> (i32, i32)
+// CHECK-NOT:         nvvm.wgmma
+// CHECK:             nvvm.mbarrier.try_wait.parity
+// CHECK-NOT:         nvvm.wgmma
+// CHECK:             nvvm.mbarrier.arrive
+// CHECK-NOT:         nvvm.wgmma
+// CHECK:         scf.yield
+func.func @idle_consumers(%dy: memref<?x2048xbf16>, %w: memref<128x2048x7168xbf16>,
+                          %sizes: memref<128xi32>, %dx: memref<?x7168xbf16>) {
+  mggemm.grouped_matmul_grad_input ins(%dy, %w, %sizes : memref<?x2048xbf16>, memref<128x2048x7168xbf16>, memref<128xi32>)
+      outs(%dx : memref<?x7168xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4>}
+  return
+}
+
+// -----
+
 // A 2x1 cluster: the kernel carries its cluster shape, the maps are encoded
 // for it (the forward B box is then half of n: each CTA loads half of B), the
 // grid is the SM count rounded down to whole clusters, and B arrives by
