@@ -393,15 +393,15 @@ void expectLayout(mggemmKind kind, int operand, int rank,
 }
 
 void testTensorMapLayouts() {
-  // forward: A = X {K, M}, box {64, tile.m}; B = W {K, N, G}, box
-  // {64, tile.n, 1}.
-  expectLayout(MGGEMM_KIND_FORWARD, 0, 2, {K, M}, {K * 2}, {64, 128, 1},
+  // forward: A = X {K, M}, box {64, 64} (tile.m / 64 per stage); B = W
+  // {K, N, G}, box {64, tile.n, 1}.
+  expectLayout(MGGEMM_KIND_FORWARD, 0, 2, {K, M}, {K * 2}, {64, 64, 1},
                __LINE__);
   expectLayout(MGGEMM_KIND_FORWARD, 1, 3, {K, N, G}, {K * 2, N * K * 2},
                {64, 256, 1}, __LINE__);
-  // grad_input: A = dY {N, M}, box {64, tile.m}; B = W {K, N, G} read
+  // grad_input: A = dY {N, M}, box {64, 64}; B = W {K, N, G} read
   // MN-major in 64-wide boxes {64, tile.k, 1}.
-  expectLayout(MGGEMM_KIND_GRAD_INPUT, 0, 2, {N, M}, {N * 2}, {64, 128, 1},
+  expectLayout(MGGEMM_KIND_GRAD_INPUT, 0, 2, {N, M}, {N * 2}, {64, 64, 1},
                __LINE__);
   expectLayout(MGGEMM_KIND_GRAD_INPUT, 1, 3, {K, N, G}, {K * 2, N * K * 2},
                {64, 64, 1}, __LINE__);
@@ -453,7 +453,7 @@ void testTensorMapErrors() {
   EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 0, kBf16, wideK,
                                    kBuffer, M, N, K, G, layout),
                  "inner box extent is 256 bytes", "128-byte swizzling");
-  mggemmTileConfig wideN = {128, 512, 64, 4}; // A 512-row box: too tall.
+  mggemmTileConfig wideN = {128, 512, 64, 4}; // B 512-row box: too tall.
   EXPECT_INVALID(describeTensorMap(MGGEMM_KIND_FORWARD, 1, kBf16, wideN,
                                    kBuffer, M, N, K, G, layout),
                  "box dimension 1 is 512", "1 to 256");

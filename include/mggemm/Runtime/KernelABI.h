@@ -103,6 +103,10 @@ static inline int mggemmNumKernelParams(mggemmDtype dtype) {
 /* Rows of one output box: each consumer warp stores its 16 rows of a tile
  * 64 columns (MGGEMM_SWIZZLE_ELEMS) at a time. */
 #define MGGEMM_OUTPUT_BOX_ROWS 16
+/* Rows of one box of A (forward and grad_input): one consumer warpgroup's
+ * share of a tile, so that boxes wholly past a group's last row can be left
+ * unloaded. */
+#define MGGEMM_A_BOX_ROWS 64
 
 /* Bytes of one element of A and B. */
 static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
@@ -225,7 +229,7 @@ static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
       box[1] = tile.k;               /* along M (the reduction) */
     } else {
       box[0] = tile.k;
-      box[1] = tile.m;
+      box[1] = MGGEMM_A_BOX_ROWS;
     }
     return;
   }
@@ -241,8 +245,8 @@ static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
 
 static inline int mggemmBoxesPerStage(mggemmKind kind, int operand,
                                       mggemmTileConfig tile) {
-  if (operand == 0)
-    return kind == MGGEMM_KIND_GRAD_WEIGHT ? tile.m / MGGEMM_SWIZZLE_ELEMS : 1;
+  if (operand == 0) /* MGGEMM_SWIZZLE_ELEMS == MGGEMM_A_BOX_ROWS */
+    return tile.m / MGGEMM_A_BOX_ROWS;
   return kind == MGGEMM_KIND_FORWARD ? 1 : tile.n / MGGEMM_SWIZZLE_ELEMS;
 }
 

@@ -92,6 +92,7 @@ public:
 private:
   // Geometry of the stage ring.
   int64_t aBytes() const { return int64_t(tile.m) * tile.k * eb; }
+  int64_t aBoxBytes() const { return aBytes() / numConsumers; }
   int64_t stageBytes() const { return mggemmStageBytes(tile, eb); }
   bool aIsMNMajor() const { return spec.kind == MGGEMM_KIND_GRAD_WEIGHT; }
   bool bIsMNMajor() const { return spec.kind != MGGEMM_KIND_FORWARD; }
@@ -123,6 +124,17 @@ private:
     Value rowInOperand;  // forward/grad_input: first row of A
   };
   TileCoords tileCoords(const ScheduledTile &t);
+  /// Bytes the loads of one of `c`'s stages bring: forward and grad_input
+  /// tiles leave out A's 64-row boxes past their last row, whose consumer
+  /// either passes its stages on or computes rows that are not stored.
+  Value stageBytes(const TileCoords &c) {
+    if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT)
+      return e.i32(stageBytes());
+    Value boxes = e.minu(e.ceilDiv(c.rowsValid, e.i32(MGGEMM_A_BOX_ROWS)),
+                         e.i32(numConsumers));
+    return e.add(e.i32(stageBytes() - aBytes()),
+                 e.mul(boxes, e.i32(aBoxBytes())));
+  }
 
   void initBarriers();
   void buildProducer(TileScheduler &scheduler);
@@ -302,10 +314,20 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
                 multicast);
     }
   };
+  // A's 64-row boxes (forward and grad_input) that hold rows of the tile.
+  auto loadABoxes = [&] {
+    for (int64_t i = 0; i < numConsumers; ++i)
+      e.ifThen(e.ult(e.i32(i * MGGEMM_A_BOX_ROWS), c.rowsValid), [&] {
+        e.tmaLoad(
+            e.gep(a, e.i32(i * aBoxBytes())), tensorMapA,
+            {kOffset, e.add(c.rowInOperand, e.i32(i * MGGEMM_A_BOX_ROWS))},
+            bar);
+      });
+  };
   switch (spec.kind) {
   case MGGEMM_KIND_FORWARD: {
-    // X {K, M} box {k, m}; W {K, N, G} box {k, n / cluster, 1}.
-    e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
+    // X {K, M} box {k, 64}; W {K, N, G} box {k, n / cluster, 1}.
+    loadABoxes();
     int64_t rows = tile.n / cluster;
     Value first = e.mul(rank, e.i32(rows));
     e.tmaLoad(e.gep(b, e.mul(first, e.i32(kSwizzleRowBytes))), tensorMapB,
@@ -313,8 +335,8 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
     return;
   }
   case MGGEMM_KIND_GRAD_INPUT:
-    // dY {N, M} box {k, m}; W {K, N, G} read MN-major in 64-column boxes.
-    e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
+    // dY {N, M} box {k, 64}; W {K, N, G} read MN-major in 64-column boxes.
+    loadABoxes();
     loadBBoxes(kOffset);
     return;
   case MGGEMM_KIND_GRAD_WEIGHT: {
@@ -334,12 +356,13 @@ void KernelBodyBuilder::buildProducer(TileScheduler &scheduler) {
   scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
     TileCoords c = tileCoords(t);
     e.ifThen(isLeader, [&] {
+      Value bytes = stageBytes(c);
       e.forLoop(c.kBlocks, {stage, phase}, [&](Value kb, ValueRange it) {
         Value s = it[0], p = it[1];
         // Wait until the consumers freed the slot (the first pass
         // through the ring waits on the phase before the first).
         e.mbarrierWait(emptyBarrier(s), e.xorI(p, e.i32(1)));
-        e.mbarrierArriveExpectTx(fullBarrier(s), stageBytes());
+        e.mbarrierArriveExpectTx(fullBarrier(s), bytes);
         issueLoads(c, kb, s);
         return e.advanceStage(s, p, tile.stages);
       });

@@ -328,10 +328,9 @@ void KernelEmitter::mbarrierArrive(Value barrier) {
                                  /*count=*/Value(), ctaScope(b));
 }
 
-void KernelEmitter::mbarrierArriveExpectTx(Value barrier, int64_t bytes) {
-  NVVM::MBarrierArriveExpectTxOp::create(b, loc, /*res=*/Type(), barrier,
-                                         i32(bytes), ctaScope(b),
-                                         b.getBoolAttr(false),
+void KernelEmitter::mbarrierArriveExpectTx(Value barrier, Value bytes) {
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, /*res=*/Type(), barrier, bytes,
+                                         ctaScope(b), b.getBoolAttr(false),
                                          /*predicate=*/Value());
 }
 

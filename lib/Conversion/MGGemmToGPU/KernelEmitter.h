@@ -118,7 +118,7 @@ public:
   void fenceMbarrierInit();
   void mbarrierWait(Value barrier, Value phase);
   void mbarrierArrive(Value barrier);
-  void mbarrierArriveExpectTx(Value barrier, int64_t bytes);
+  void mbarrierArriveExpectTx(Value barrier, Value bytes);
   void fenceProxyAsyncShared();
   void setMaxRegisters(int64_t count, bool increase);
 

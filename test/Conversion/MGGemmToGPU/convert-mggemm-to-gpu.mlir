@@ -91,11 +91,23 @@ func.func @shared_kernel(%x: memref<?x64xbf16>, %w: memref<2x64x64xbf16>,
 
 // -----
 
-// Without clusters, a consumer warpgroup whose 64 rows all lie past the
-// tile's group (groups of at most 64 rows) skips its MMAs and its share of
-// the epilogue: it waits for each stage and frees it.
+// A arrives in 64-row boxes, and the producer loads only those that hold
+// rows of the tile's group: the stage's byte count is B's 32 KB plus 8 KB per
+// box loaded. Without clusters, a consumer warpgroup whose 64 rows all lie
+// past the tile's group (groups of at most 64 rows) skips its MMAs and its
+// share of the epilogue: it waits for each stage and frees it.
 
 // CHECK-LABEL: gpu.func @mggemm_grad_input_bf16_m128n256k64s4
+// CHECK:         %[[BOXES:.*]] = arith.minui %{{.*}}, %c2_i32
+// CHECK:         %[[ABYTES:.*]] = arith.muli %[[BOXES]], %c8192_i32
+// CHECK:         %[[BYTES:.*]] = arith.addi %c32768_i32, %[[ABYTES]]
+// CHECK:         nvvm.mbarrier.arrive.expect_tx %{{.*}}, %[[BYTES]]
+// CHECK:         %[[FIRST:.*]] = arith.cmpi ult, %c0_i32{{.*}}, %[[ROWS:.*]] : i32
+// CHECK-NEXT:    scf.if %[[FIRST]] {
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK:         %[[SECOND:.*]] = arith.cmpi ult, %c64_i32{{.*}}, %[[ROWS]] : i32
+// CHECK-NEXT:    scf.if %[[SECOND]] {
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK:         scf.if %{{.*}} -> (i32, i32) {
 // CHECK:           nvvm.wgmma.mma_async
 // CHECK:           scf.yield %{{.*}}, %{{.*}} : i32, i32
