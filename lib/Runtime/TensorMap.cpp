@@ -145,7 +145,7 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
     out.strides[i] = 0;
 
   int64_t box[3];
-  mggemmTensorMapBox(kind, operand, tile, box);
+  mggemmTensorMapBox(kind, operand, dtype, tile, box);
   for (int i = 0; i < 3; ++i) {
     if (box[i] < 1 || box[i] > kMaxBoxDim)
       return fail(MGGEMM_ERROR_INVALID_VALUE,

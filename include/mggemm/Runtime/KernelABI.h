@@ -103,10 +103,6 @@ static inline int mggemmNumKernelParams(mggemmDtype dtype) {
 /* Rows of one output box: each consumer warp stores its 16 rows of a tile
  * 64 columns (MGGEMM_SWIZZLE_ELEMS) at a time. */
 #define MGGEMM_OUTPUT_BOX_ROWS 16
-/* Rows of one box of A (forward and grad_input): one consumer warpgroup's
- * share of a tile, so that boxes wholly past a group's last row can be left
- * unloaded. */
-#define MGGEMM_A_BOX_ROWS 64
 
 /* Bytes of one element of A and B. */
 static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
@@ -212,11 +208,21 @@ static inline int mggemmTensorMapShape(mggemmKind kind, int operand, int64_t M,
   return 3;
 }
 
+/* Rows of one box of A in forward and grad_input kernels. Most load A in
+ * 64-row boxes, one per consumer warpgroup, so that a tile leaves out the
+ * boxes past its group's last row. Block-scaled kernels load A whole: in
+ * 64-row boxes they ran ~5% slower on the H200 (bench/results/notes.md, v13).
+ */
+static inline int32_t mggemmABoxRows(mggemmDtype dtype, mggemmTileConfig tile) {
+  return dtype == MGGEMM_DTYPE_E4M3_BLOCK ? tile.m : 64;
+}
+
 /* Box of one TMA load (or, for the output, store), innermost first; trailing
  * entries are 1. Operands the MMA reads transposed (MN-major) arrive as
- * several 64-wide boxes per stage: mggemmBoxesPerStage() says how many. */
+ * several 64-wide boxes per stage. */
 static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
-                                      mggemmTileConfig tile, int64_t box[3]) {
+                                      mggemmDtype dtype, mggemmTileConfig tile,
+                                      int64_t box[3]) {
   box[2] = 1;
   if (operand == MGGEMM_OPERAND_OUTPUT) {
     box[0] = MGGEMM_SWIZZLE_ELEMS;
@@ -229,7 +235,7 @@ static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
       box[1] = tile.k;               /* along M (the reduction) */
     } else {
       box[0] = tile.k;
-      box[1] = MGGEMM_A_BOX_ROWS;
+      box[1] = mggemmABoxRows(dtype, tile);
     }
     return;
   }
@@ -241,13 +247,6 @@ static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
     box[0] = MGGEMM_SWIZZLE_ELEMS; /* along the output columns (K) */
     box[1] = tile.k;               /* along the reduction */
   }
-}
-
-static inline int mggemmBoxesPerStage(mggemmKind kind, int operand,
-                                      mggemmTileConfig tile) {
-  if (operand == 0) /* MGGEMM_SWIZZLE_ELEMS == MGGEMM_A_BOX_ROWS */
-    return tile.m / MGGEMM_A_BOX_ROWS;
-  return kind == MGGEMM_KIND_FORWARD ? 1 : tile.n / MGGEMM_SWIZZLE_ELEMS;
 }
 
 /* Symbol name of the kernel for a kind, dtype and tile; a cluster of C > 1
