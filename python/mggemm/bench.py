@@ -518,6 +518,16 @@ def summary_table(result: Dict[str, Any]) -> str:
         ratio = f"{mine / max(peers):12.2f}" if mine and peers else f"{'-':>12s}"
         lines.append(f"{case['variant']:12s} {case['split']:10s} {case['G']:4d} {case['M']:6d} "
                      f"{case['N']:6d} {case['K']:6d} " + " ".join(cells) + " " + ratio)
+    # Memory-bound cases: the time to read W once at the copy bandwidth over
+    # mggemm's median (issue 6 asks >= 95% on the weight-bound layer).
+    for case in result["cases"]:
+        mine = case.get("impls", {}).get("mggemm", {})
+        if mine.get("status") == "ok" and case.get("weight_read_ms") and mine.get("median_ms"):
+            fraction = case["weight_read_ms"] / mine["median_ms"]
+            if fraction >= 0.5:
+                lines.append(f"W read: {case['variant']} {case['split']} G{case['G']} "
+                             f"M{case['M']} N{case['N']} K{case['K']}: {100 * fraction:.1f}% "
+                             "of mggemm's median at the copy bandwidth")
     for case in result["cases"]:
         for impl, e in case.get("impls", {}).items():
             if e.get("status") in ("error", "failed_check"):

@@ -87,6 +87,15 @@ def test_summary_table_from_synthetic_result() -> None:
     text = summary_table(result)
     assert "dense 8192^3: 690 TFLOP/s" in text and "1.20" in text
     assert "failed_check" in text and "note: loop forward balanced" in text
+    assert "W read" not in text  # no weight_read_ms: nothing to report
+
+    # A weight-bound case: W takes 0.9 ms to read, mggemm 0.95 ms.
+    case = result["cases"][0]
+    case.update(weight_read_ms=0.9)
+    case["impls"]["mggemm"].update(median_ms=0.95)
+    assert "W read: forward balanced G8 M16384 N4096 K7168: 94.7%" in summary_table(result)
+    case["impls"]["mggemm"].update(median_ms=2.0)  # compute-bound: not listed
+    assert "W read" not in summary_table(result)
 
 
 def test_fp8_plot_shows_bars_past_the_bf16_ceiling(tmp_path: Path,
