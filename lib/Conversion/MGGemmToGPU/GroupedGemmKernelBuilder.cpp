@@ -13,7 +13,9 @@
 // With a cluster of two CTAs, the pair computes vertically adjacent tiles
 // that share B: each producer loads its own A and half of B, multicast into
 // both CTAs, and each consumer warp frees a stage in both CTAs, since the
-// peer's producer writes into it too.
+// peer's producer writes into it too. Forward and grad_input kernels run a
+// group's odd last m-tile as tiles side by side along n, which share A the
+// same way.
 //
 // Every warp walks the same tile sequence (TileScheduler.h), so the roles
 // need no communication beyond the mbarriers. The A and B operands of each
@@ -127,6 +129,9 @@ private:
     Value kBlocks;       // reduction steps of tile.k
     Value reductionBase; // grad_weight: first row of the group in dY and X
     Value rowInOperand;  // forward/grad_input: first row of A
+    /// Where the spec pairs the last m-tile along n (i1): whether the
+    /// cluster's CTAs share this tile's A rather than its B.
+    Value sharesA;
   };
   TileCoords tileCoords(const ScheduledTile &t);
   /// Bytes the loads of one of `c`'s stages bring: forward and grad_input
@@ -258,6 +263,19 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
   Value mTiles = spec.kind == MGGEMM_KIND_GRAD_WEIGHT
                      ? e.ceilDiv(N, clusterRows)
                      : e.ceilDiv(t.groupRows, clusterRows);
+  // A group's odd last m-tile, where it pairs along n, comes after its pairs
+  // of m-tiles: tail tile i is that m-tile and n-tile 2 i + rank.
+  Value pairs, tailTile;
+  if (spec.pairsLastMTileAlongN()) {
+    pairs = e.divu(e.ceilDiv(t.groupRows, e.i32(tile.m)), e.i32(2));
+    Value pairTiles = e.mul(pairs, nTiles);
+    c.sharesA = e.uge(local, pairTiles);
+    tailTile = e.sub(local, pairTiles);
+    // The order below then places a pair tile; the selects after it take
+    // the tail's coordinates instead.
+    local = e.select(c.sharesA, e.i32(0), local);
+    mTiles = e.select(c.sharesA, e.i32(1), pairs);
+  }
   // A group's tiles go panel by panel, kPanelTiles n-tiles wide, and the
   // ~132 tiles in flight cover about 16 m-tiles x 8 n-tiles and share both
   // operands in L2, where an n-fastest order streamed all of B (e.g. 117 MB
@@ -290,6 +308,10 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
   }
   Value mOffset =
       e.mul(e.add(e.mul(mTile, e.i32(cluster)), rank), e.i32(tile.m));
+  if (c.sharesA) {
+    mOffset = e.select(c.sharesA, e.mul(pairs, e.i32(2 * tile.m)), mOffset);
+    nTile = e.select(c.sharesA, e.add(e.mul(tailTile, e.i32(2)), rank), nTile);
+  }
   c.group = t.group;
   c.colStart = e.mul(nTile, e.i32(tile.n));
   if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
@@ -320,65 +342,84 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
   Value bar = fullBarrier(stage);
   Value a = stageA(stage), b = stageB(stage);
   Value kOffset = e.mul(kb, e.i32(tile.k));
-  // B is shared by the cluster: this CTA loads its 1/cluster of it into
-  // every CTA's stage.
+  // The operand the cluster shares: each CTA loads its 1/cluster of it into
+  // every CTA's stage. That is B, or A in the tiles that pair along n.
   Value multicast;
   if (cluster > 1)
     multicast = arith::ConstantIntOp::create(e.builder(), e.getLoc(),
                                              (1 << cluster) - 1, 16);
-  int64_t bBoxes = tile.n / 64 / cluster; // MN-major 64-wide boxes per CTA
-  auto loadBBoxes = [&](Value row) {
-    for (int64_t i = 0; i < bBoxes; ++i) {
-      Value box = e.add(e.mul(rank, e.i32(bBoxes)), e.i32(i));
+  // B's 64-wide MN-major boxes: all of them, or this CTA's share.
+  auto loadBBoxes = [&](Value row, bool shared) {
+    int64_t boxes = tile.n / 64 / (shared ? cluster : 1);
+    Value first = shared ? e.mul(rank, e.i32(boxes)) : e.i32(0);
+    for (int64_t i = 0; i < boxes; ++i) {
+      Value box = e.add(first, e.i32(i));
       Value col = e.add(c.colStart, e.mul(box, e.i32(64)));
       SmallVector<Value> coords = {col, row};
       if (spec.kind == MGGEMM_KIND_GRAD_INPUT)
         coords.push_back(c.group);
       e.tmaLoad(e.gep(b, e.mul(box, e.i32(kBoxBytes))), tensorMapB, coords, bar,
-                multicast);
+                shared ? multicast : Value());
     }
   };
-  // A's boxes (forward and grad_input) that hold rows of the tile; A whole
-  // when it is one box.
-  auto loadABoxes = [&] {
+  // A's boxes (forward and grad_input) that hold rows of the tile, all of
+  // them or this CTA's share; A whole when it is one box.
+  auto loadABoxes = [&](bool shared) {
     if (aBoxes() == 1) {
+      assert(!shared && "a shared A is loaded in boxes");
       e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
       return;
     }
     for (int64_t i = 0; i < aBoxes(); ++i) {
       Value row = e.i32(i * aBoxRows());
-      e.ifThen(e.ult(row, c.rowsValid), [&] {
+      Value load = e.ult(row, c.rowsValid);
+      if (shared)
+        load = e.andI(load, e.eq(rank, e.i32(i % cluster)));
+      e.ifThen(load, [&] {
         e.tmaLoad(e.gep(a, e.i32(i * aBoxBytes())), tensorMapA,
-                  {kOffset, e.add(c.rowInOperand, row)}, bar);
+                  {kOffset, e.add(c.rowInOperand, row)}, bar,
+                  shared ? multicast : Value());
       });
     }
   };
-  switch (spec.kind) {
-  case MGGEMM_KIND_FORWARD: {
-    // X {K, M} boxes {k, aBoxRows}; W {K, N, G} box {k, n / cluster, 1}.
-    loadABoxes();
-    int64_t rows = tile.n / cluster;
-    Value first = e.mul(rank, e.i32(rows));
-    e.tmaLoad(e.gep(b, e.mul(first, e.i32(kSwizzleRowBytes))), tensorMapB,
-              {kOffset, e.add(c.colStart, first), c.group}, bar, multicast);
-    return;
-  }
-  case MGGEMM_KIND_GRAD_INPUT:
-    // dY {N, M} boxes {k, aBoxRows}; W {K, N, G} read MN-major in 64-column
-    // boxes.
-    loadABoxes();
-    loadBBoxes(kOffset);
-    return;
-  case MGGEMM_KIND_GRAD_WEIGHT: {
-    // dY {N, M} and X {K, M}, both MN-major in 64-wide boxes of k rows.
-    Value row = e.add(c.reductionBase, kOffset);
-    for (int64_t i = 0; i < tile.m / 64; ++i)
-      e.tmaLoad(e.gep(a, e.i32(i * kBoxBytes)), tensorMapA,
-                {e.add(c.rowInOperand, e.i32(i * 64)), row}, bar);
-    loadBBoxes(row);
-    return;
-  }
-  }
+  auto load = [&](bool sharedA) {
+    bool sharedB = cluster > 1 && !sharedA;
+    switch (spec.kind) {
+    case MGGEMM_KIND_FORWARD: {
+      // X {K, M} boxes {k, aBoxRows}; W {K, N, G} boxes {k, n / cluster, 1}.
+      loadABoxes(sharedA);
+      int64_t rows = tile.n / cluster;
+      for (int64_t i = 0; i < (sharedB ? 1 : cluster); ++i) {
+        Value first = e.mul(sharedB ? rank : e.i32(i), e.i32(rows));
+        e.tmaLoad(e.gep(b, e.mul(first, e.i32(kSwizzleRowBytes))), tensorMapB,
+                  {kOffset, e.add(c.colStart, first), c.group}, bar,
+                  sharedB ? multicast : Value());
+      }
+      return;
+    }
+    case MGGEMM_KIND_GRAD_INPUT:
+      // dY {N, M} boxes {k, aBoxRows}; W {K, N, G} read MN-major in
+      // 64-column boxes.
+      loadABoxes(sharedA);
+      loadBBoxes(kOffset, sharedB);
+      return;
+    case MGGEMM_KIND_GRAD_WEIGHT: {
+      // dY {N, M} and X {K, M}, both MN-major in 64-wide boxes of k rows.
+      Value row = e.add(c.reductionBase, kOffset);
+      for (int64_t i = 0; i < tile.m / 64; ++i)
+        e.tmaLoad(e.gep(a, e.i32(i * kBoxBytes)), tensorMapA,
+                  {e.add(c.rowInOperand, e.i32(i * 64)), row}, bar);
+      loadBBoxes(row, sharedB);
+      return;
+    }
+    }
+  };
+  if (c.sharesA)
+    e.ifThenElse(
+        c.sharesA, [&] { load(/*sharedA=*/true); },
+        [&] { load(/*sharedA=*/false); });
+  else
+    load(/*sharedA=*/false);
 }
 
 void KernelBodyBuilder::buildProducer(TileScheduler &scheduler) {
@@ -655,13 +696,13 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
     };
     // Forward and grad_input tiles end at their group's last row. A consumer
     // whose 64 rows all lie past it (in groups of at most 64 rows, as in
-    // weight-bound MoE layers) would compute and store nothing, so it only
-    // passes the stages on. Not for grad_weight, whose consumers meet at a
-    // barrier when a k-block runs past the group, nor on clusters, which
-    // serve groups of 256 rows and more (mggemmSelectTileConfig): there a
-    // consumer idles in a group's last tile at most, and the block-scaled
-    // kernel would run out of registers with both paths.
-    if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT || cluster > 1)
+    // weight-bound MoE layers, and in a group's last m-tile) would compute
+    // and store nothing, so it only passes the stages on. Not for
+    // grad_weight, whose consumers meet at a barrier when a k-block runs
+    // past the group, nor for block-scaled kernels on clusters, which would
+    // run out of registers with both paths.
+    if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT ||
+        (cluster > 1 && spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK))
       return compute();
     Value busy = e.ult(e.mul(consumerIndex, e.i32(64)), c.rowsValid);
     return e.ifThenElse(busy, TypeRange{stage.getType(), phase.getType()},

@@ -20,7 +20,15 @@ Value TileScheduler::tilesOfGroup(Value rows) {
   if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) // every dW[g] is written
     return e.mul(e.ceilDiv(N, clusterRows), e.ceilDiv(K, e.i32(tile.n)));
   Value columns = spec.kind == MGGEMM_KIND_FORWARD ? N : K;
-  return e.mul(e.ceilDiv(rows, clusterRows), e.ceilDiv(columns, e.i32(tile.n)));
+  Value nTiles = e.ceilDiv(columns, e.i32(tile.n));
+  if (spec.pairsLastMTileAlongN()) {
+    // Pairs of m-tiles, then an odd last m-tile in pairs of n-tiles.
+    Value mTiles = e.ceilDiv(rows, e.i32(tile.m));
+    Value odd = e.remu(mTiles, e.i32(2));
+    return e.add(e.mul(e.divu(mTiles, e.i32(2)), nTiles),
+                 e.mul(odd, e.ceilDiv(nTiles, e.i32(2))));
+  }
+  return e.mul(e.ceilDiv(rows, clusterRows), nTiles);
 }
 
 namespace {

@@ -3,11 +3,13 @@
 // Tiles are numbered group by group: group g owns a contiguous range of tile
 // indices, and CTA b processes tiles b, b + gridDim, b + 2 gridDim, ... (with
 // clusters of C CTAs, tiles are cluster tiles of C m-tiles, and both CTAs of
-// cluster b / C walk b / C, b / C + gridDim / C, ...). Each
-// warp finds the group of its next tile by itself: it scans the device-side
-// `sizes` 32 groups at a time (one per lane, prefix sums by shuffles) and,
-// since its tiles only move forward, keeps its place between tiles. No host
-// synchronisation and no extra launch; any G.
+// cluster b / C walk b / C, b / C + gridDim / C, ...; where the spec pairs
+// the last m-tile along n, a group with an odd number of m-tiles ends in
+// cluster tiles of that m-tile and two n-tiles). Each warp finds the group of
+// its next tile by itself: it scans the device-side `sizes` 32 groups at a time
+// (one per lane, prefix sums by shuffles) and, since its tiles only move
+// forward, keeps its place between tiles. No host synchronisation and no extra
+// launch; any G.
 //
 // Sizes are sanitised as they are read: negative sizes count as 0 and the
 // running row offset is clamped to M, so no size vector makes a kernel touch

@@ -93,9 +93,9 @@ func.func @shared_kernel(%x: memref<?x64xbf16>, %w: memref<2x64x64xbf16>,
 
 // A arrives in 64-row boxes, and the producer loads only those that hold
 // rows of the tile's group: the stage's byte count is B's 32 KB plus 8 KB per
-// box loaded. Without clusters, a consumer warpgroup whose 64 rows all lie
-// past the tile's group (groups of at most 64 rows) skips its MMAs and its
-// share of the epilogue: it waits for each stage and frees it.
+// box loaded. A consumer warpgroup whose 64 rows all lie past the tile's
+// group (groups of at most 64 rows) skips its MMAs and its share of the
+// epilogue: it waits for each stage and frees it.
 
 // CHECK-LABEL: gpu.func @mggemm_grad_input_bf16_m128n256k64s4
 // CHECK:         %[[BOXES:.*]] = arith.minui %{{.*}}, %c2_i32
@@ -151,6 +151,48 @@ func.func @idle_consumers(%dy: memref<?x2048xbf16>, %w: memref<128x2048x7168xbf1
 // CHECK-DAG:       nvvm.mapa
 func.func @cluster(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
                    %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x7168xbf16>, memref<8x4096x7168xbf16>, memref<8xi32>)
+      outs(%y : memref<?x4096xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>}
+  return
+}
+
+// -----
+
+// On a 2x1 cluster, a group whose m-tiles are odd in number ends in tiles
+// of its last m-tile and two n-tiles, one per CTA: those tiles come after
+// the group's pairs of m-tiles, and there the CTAs share A (each multicasts
+// the 64-row boxes of its rank) and load all of their own B. A consumer
+// warpgroup whose rows lie past the group passes its stages on, as without
+// clusters.
+
+// CHECK-LABEL: func.func @tail_pairs
+// CHECK:       gpu.func @mggemm_forward_bf16_m128n256k64s4c2
+// CHECK:         %[[RANK:.*]] = nvvm.read.ptx.sreg.cluster.ctarank
+// CHECK:         %[[MTILES:.*]] = arith.ceildivui %{{.*}}, %c128_i32{{.*}} : i32
+// CHECK:         %[[ODD:.*]] = arith.remui %[[MTILES]], %c2_i32{{.*}} : i32
+// CHECK:         %[[TAILTILES:.*]] = arith.ceildivui %[[NTILES:.*]], %c2_i32{{.*}} : i32
+// CHECK:         arith.muli %[[ODD]], %[[TAILTILES]] : i32
+// CHECK:         %[[TAIL:.*]] = arith.cmpi uge, %{{.*}}, %{{.*}} : i32
+// CHECK:         scf.if %[[TAIL]] {
+// CHECK:           arith.cmpi eq, %[[RANK]], %c0_i32
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask
+// CHECK:           arith.cmpi eq, %[[RANK]], %c1_i32
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true}
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true}
+// CHECK:         } else {
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true}
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true}
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask
+// CHECK:         }
+// CHECK:         scf.if %{{.*}} -> (i32, i32) {
+// CHECK:           nvvm.wgmma.mma_async
+// CHECK:         } else {
+// CHECK-NOT:       nvvm.wgmma
+// CHECK:           nvvm.mbarrier.try_wait.parity
+func.func @tail_pairs(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
+                      %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
   mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x7168xbf16>, memref<8x4096x7168xbf16>, memref<8xi32>)
       outs(%y : memref<?x4096xbf16>)
       {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 64, stages = 4, cluster_m = 2>}

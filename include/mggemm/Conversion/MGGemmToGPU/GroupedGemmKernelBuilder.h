@@ -31,6 +31,15 @@ struct GroupedGemmKernelSpec {
   int64_t getSharedMemoryBytes() const {
     return mggemmSharedMemoryBytes(tile, getElementBytes());
   }
+  /// Whether a group's last m-tile, when its m-tiles are odd in number,
+  /// runs on a cluster of two as two tiles side by side along n that share
+  /// A, instead of beside an m-tile past the group that would only idle:
+  /// forward and grad_input kernels on clusters of two, except block-scaled
+  /// ones (TileScheduler.h).
+  bool pairsLastMTileAlongN() const {
+    return mggemmClusterSize(tile) == 2 && kind != MGGEMM_KIND_GRAD_WEIGHT &&
+           dtype != MGGEMM_DTYPE_E4M3_BLOCK;
+  }
 };
 
 /// Builds the kernel described by `spec` into `module` (which must not hold
