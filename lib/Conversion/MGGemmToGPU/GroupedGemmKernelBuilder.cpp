@@ -363,10 +363,9 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
     }
   };
   // A's boxes (forward and grad_input) that hold rows of the tile, all of
-  // them or this CTA's share; A whole when it is one box.
+  // them or this CTA's share; A whole when it is one box of its own.
   auto loadABoxes = [&](bool shared) {
-    if (aBoxes() == 1) {
-      assert(!shared && "a shared A is loaded in boxes");
+    if (aBoxes() == 1 && !shared) {
       e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
       return;
     }

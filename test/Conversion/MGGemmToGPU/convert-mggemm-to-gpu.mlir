@@ -201,6 +201,29 @@ func.func @tail_pairs(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
 
 // -----
 
+// With m = 64, A is one box: in tail tiles rank 0 multicasts it.
+
+// CHECK-LABEL: func.func @tail_pairs_one_box
+// CHECK:       gpu.func @mggemm_forward_bf16_m64n128k64s6c2
+// CHECK:         %[[RANK:.*]] = nvvm.read.ptx.sreg.cluster.ctarank
+// CHECK:         %[[TAIL:.*]] = arith.cmpi uge, %{{.*}}, %{{.*}} : i32
+// CHECK:         scf.if %[[TAIL]] {
+// CHECK:           arith.cmpi eq, %[[RANK]], %c0_i32
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask
+// CHECK-NOT:       arith.cmpi eq, %[[RANK]], %c1_i32
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true}
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true}
+// CHECK:         } else {
+func.func @tail_pairs_one_box(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf16>,
+                              %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
+  mggemm.grouped_matmul ins(%x, %w, %sizes : memref<?x7168xbf16>, memref<8x4096x7168xbf16>, memref<8xi32>)
+      outs(%y : memref<?x4096xbf16>)
+      {tile_config = #mggemm.tile_config<m = 64, n = 128, k = 64, stages = 6, cluster_m = 2>}
+  return
+}
+
+// -----
+
 // A scaled (fp8) forward product: its maps are encoded for dtype 2 (e4m3)
 // with k = 128 (one 128-byte row of fp8), the launch passes the two scale
 // arrays after M, N, K, G, and the kernel runs e4m3 wgmma k32 steps and
