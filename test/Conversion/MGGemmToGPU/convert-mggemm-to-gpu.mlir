@@ -250,7 +250,8 @@ func.func @scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
 // -----
 
 // A block-scaled fp8 product: dtype 3 (e4m3_block), a 128 x 128 tile. A
-// arrives whole, in one box (its stage always brings 32 KB). Each k-block's
+// arrives whole, in one box (its stage always brings 32 KB): its own, or in
+// a tail tile of the cluster rank 0's, multicast. Each k-block's
 // first wgmma overwrites the partial sum (scale-d zero), the rest
 // accumulate; the partial sums are waited for, scaled by a product of scales
 // and added to the tile's sum.
@@ -260,8 +261,11 @@ func.func @scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
 // CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_block_m128n128k128s6c2
 // CHECK:       gpu.func @mggemm_forward_e4m3_block_m128n128k128s6c2({{.*}}, %{{.*}}: i32, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>)
 // CHECK:         nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c32768_i32
-// CHECK-NOT:     scf.if
-// CHECK:         nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}} {isCTAOnly = true}
+// CHECK:         scf.if %{{.*}} {
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} multicast_mask
+// CHECK:         } else {
+// CHECK-NOT:       scf.if
+// CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}} {isCTAOnly = true}
 // CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // CHECK-COUNT-3: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // CHECK:         nvvm.wgmma.wait.group.sync.aligned 0

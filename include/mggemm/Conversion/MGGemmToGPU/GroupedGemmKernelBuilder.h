@@ -34,11 +34,9 @@ struct GroupedGemmKernelSpec {
   /// Whether a group's last m-tile, when its m-tiles are odd in number,
   /// runs on a cluster of two as two tiles side by side along n that share
   /// A, instead of beside an m-tile past the group that would only idle:
-  /// forward and grad_input kernels on clusters of two, except block-scaled
-  /// ones (TileScheduler.h).
+  /// forward and grad_input kernels on clusters of two (TileScheduler.h).
   bool pairsLastMTileAlongN() const {
-    return mggemmClusterSize(tile) == 2 && kind != MGGEMM_KIND_GRAD_WEIGHT &&
-           dtype != MGGEMM_DTYPE_E4M3_BLOCK;
+    return mggemmClusterSize(tile) == 2 && kind != MGGEMM_KIND_GRAD_WEIGHT;
   }
 };
 
