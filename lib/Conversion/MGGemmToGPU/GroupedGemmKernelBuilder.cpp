@@ -54,8 +54,8 @@ constexpr int64_t kProducerRegisters = 40;
 /// Barrier 0 is __syncthreads; barrier 1 synchronises the consumers.
 constexpr int64_t kConsumerBarrierId = 1;
 constexpr const char *kSharedMemorySymbol = "mggemm_dynamic_smem";
-/// Height, in m-tiles, of the bands and width, in n-tiles, of the panels a
-/// group's tiles are walked in (tileCoords).
+/// Height, in CTA m-tiles, of the bands and width, in n-tiles, of the panels
+/// a group's tiles are walked in (tileCoords).
 constexpr int64_t kBandTiles = 16;
 constexpr int64_t kPanelTiles = 8;
 
@@ -277,16 +277,19 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
     mTiles = e.select(c.sharesA, e.i32(1), pairs);
   }
   // A group's tiles go panel by panel, kPanelTiles n-tiles wide, and the
-  // ~132 tiles in flight cover about 16 m-tiles x 8 n-tiles and share both
-  // operands in L2, where an n-fastest order streamed all of B (e.g. 117 MB
-  // of W for N = 14336) per wave of tiles. Most kernels cut a group's m-tiles
-  // into bands of kBandTiles and take a panel's m-tiles first: the tiles that
+  // ~132 CTA tiles in flight cover about 16 CTA m-tiles x 8 n-tiles and share
+  // both operands in L2, where an n-fastest order streamed all of B (e.g.
+  // 117 MB of W for N = 14336) per wave of tiles. Most kernels cut a group's
+  // rows into bands of kBandTiles CTA m-tiles, i.e. kBandTiles / cluster of
+  // the scheduler's m-tiles, and take a panel's m-tiles first: the tiles that
   // read the same block of B then run on neighbouring CTAs, and one DRAM read
   // of it serves them all (with n first, the imbalanced weight-bound layer
-  // read 4.05 GB where 3.73 GB now). Block-scaled kernels keep the order they
+  // read 4.05 GB where 3.73 GB now; with bands of 16 cluster m-tiles, 32 x 4
+  // CTA tiles in flight, (8, 32768, 4096, 14336) read 10.4 GB where the
+  // per-expert loop reads 4.2). Block-scaled kernels keep the order they
   // had, panels as tall as the group and n first: with bands and m first they
   // ran 9% slower on the H200, with consumer loops unchanged
-  // (bench/results/notes.md, v13).
+  // (bench/results/notes.md, v13 and v15).
   Value mTile, nTile;
   if (spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK) {
     Value panelTiles = e.mul(mTiles, e.i32(kPanelTiles));
@@ -296,9 +299,10 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
     mTile = e.divu(inPanel, width);
     nTile = e.add(panelStart, e.remu(inPanel, width));
   } else {
-    Value bandTiles = e.mul(e.i32(kBandTiles), nTiles);
-    Value bandStart = e.mul(e.divu(local, bandTiles), e.i32(kBandTiles));
-    Value height = e.minu(e.i32(kBandTiles), e.sub(mTiles, bandStart));
+    Value band = e.i32(kBandTiles / cluster);
+    Value bandTiles = e.mul(band, nTiles);
+    Value bandStart = e.mul(e.divu(local, bandTiles), band);
+    Value height = e.minu(band, e.sub(mTiles, bandStart));
     Value inBand = e.remu(local, bandTiles);
     Value panelTiles = e.mul(height, e.i32(kPanelTiles));
     Value panelStart = e.mul(e.divu(inBand, panelTiles), e.i32(kPanelTiles));
