@@ -284,12 +284,11 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
   // the scheduler's m-tiles, and take a panel's m-tiles first: the tiles that
   // read the same block of B then run on neighbouring CTAs, and one DRAM read
   // of it serves them all (with n first, the imbalanced weight-bound layer
-  // read 4.05 GB where 3.73 GB now; with bands of 16 cluster m-tiles, 32 x 4
-  // CTA tiles in flight, (8, 32768, 4096, 14336) read 10.4 GB where the
-  // per-expert loop reads 4.2). Block-scaled kernels keep the order they
-  // had, panels as tall as the group and n first: with bands and m first they
-  // ran 9% slower on the H200, with consumer loops unchanged
-  // (bench/results/notes.md, v13 and v15).
+  // read 4.05 GB where 3.73 GB now; bands of 16 cluster m-tiles, 32 x 4 CTA
+  // tiles in flight, read 11-20% more on groups of 4096 rows). Block-scaled
+  // kernels keep the order they had, panels as tall as the group and n
+  // first: with bands and m first they ran 9% slower on the H200, with
+  // consumer loops unchanged (bench/results/notes.md, v13 and v15).
   Value mTile, nTile;
   if (spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK) {
     Value panelTiles = e.mul(mTiles, e.i32(kPanelTiles));
