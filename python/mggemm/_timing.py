@@ -1,7 +1,8 @@
 """GPU timing for the benchmark: CUDA events around each run, the L2 cache
-flushed between runs, inputs rotated, and the SM clock sampled while the
-runs go (a power-capped H100 throttles, and a number without its clock is
-hard to compare).
+flushed between runs, inputs rotated, and the SM clock and board power
+sampled while the runs go (a power-capped H100 throttles, and a number
+without its clock is hard to compare; at the cap, power over throughput is
+the energy per FLOP, which decides the clock).
 
 Why not wall-clock time: kernel launches are asynchronous, and the host
 would measure its own launch overhead. Why the median: a few runs hit
@@ -18,13 +19,19 @@ from typing import Any, Callable, Dict, List, Optional
 
 import torch
 
+# NVML_FI_DEV_POWER_INSTANT (nvml.h), for bindings that predate the name.
+_POWER_INSTANT = 186
+
 
 @dataclass
 class Timing:
-    """Per-run times (ms) of one measurement and the clocks seen during it."""
+    """Per-run times (ms) of one measurement and the clocks and board power
+    seen during it."""
 
     times_ms: List[float] = field(default_factory=list)
     sm_clock_mhz: List[int] = field(default_factory=list)  # sampled while running
+    power_w: List[float] = field(default_factory=list)  # sampled while running
+    sampled_s: float = 0.0  # how long the samplers ran, in all
 
     @property
     def median_ms(self) -> float:
@@ -33,6 +40,8 @@ class Timing:
     def merge(self, other: "Timing") -> None:
         self.times_ms.extend(other.times_ms)
         self.sm_clock_mhz.extend(other.sm_clock_mhz)
+        self.power_w.extend(other.power_w)
+        self.sampled_s += other.sampled_s
 
     def summary(self) -> Dict[str, Any]:
         clocks = self.sm_clock_mhz
@@ -42,12 +51,16 @@ class Timing:
         out["runs"] = len(self.times_ms)
         out["sm_clock_mhz_median"] = statistics.median(clocks) if clocks else None
         out["sm_clock_mhz_min"] = min(clocks) if clocks else None
+        out["power_w_median"] = statistics.median(self.power_w) if self.power_w else None
         return out
 
 
 class ClockReader:
     """The device's SM clock through NVML (nvidia-ml-py), else through
-    ``torch.cuda.clock_rate`` (which also uses NVML), else nothing."""
+    ``torch.cuda.clock_rate`` (which also uses NVML), else nothing; its board
+    power through NVML only: the instantaneous reading where the driver has
+    it, else NVML's power average (over about a second on recent GPUs, which
+    blurs neighbouring measurements)."""
 
     def __init__(self, device: int = 0) -> None:
         self._nvml: Any = None
@@ -61,6 +74,7 @@ class ClockReader:
         except Exception:  # no NVML: clocks stay unknown, timings still work
             self._nvml = None
         self._device = device
+        self._power_source: Optional[str] = "nvml instant" if self._nvml else None
 
     @staticmethod
     def _find_handle(pynvml: Any, device: int) -> Any:
@@ -83,9 +97,29 @@ class ClockReader:
         except Exception:
             return None
 
+    def power_w(self) -> Optional[float]:
+        if self._nvml is None or self._power_source is None:
+            return None
+        n = self._nvml
+        try:
+            if self._power_source == "nvml instant":
+                value = n.nvmlDeviceGetFieldValues(self._handle, [_POWER_INSTANT])[0]
+                if value.nvmlReturn != 0:
+                    raise RuntimeError("no instantaneous power")
+                return _field_number(value) / 1000  # mW
+            return n.nvmlDeviceGetPowerUsage(self._handle) / 1000
+        except Exception:
+            if self._power_source == "nvml instant":
+                self._power_source = "nvml average"
+                return self.power_w()
+            self._power_source = None
+            return None
+
     def info(self) -> Dict[str, Any]:
         """Static facts: maximum clocks, power limit, driver."""
         out: Dict[str, Any] = {"source": "nvml" if self._nvml else "torch" if self.sm_clock_mhz() else None}
+        self.power_w()  # settles which power reading works
+        out["power_source"] = self._power_source
         if self._nvml is None:
             return out
         n = self._nvml
@@ -104,30 +138,43 @@ class ClockReader:
         return out
 
 
-class _ClockSampler:
-    """Samples the SM clock on a thread while the GPU runs."""
+def _field_number(value: Any) -> float:
+    """The number an NVML field value holds, by its nvmlValueType_t."""
+    member = {0: "dVal", 1: "uiVal", 2: "ulVal", 3: "ullVal", 4: "sllVal", 5: "siVal"}
+    return float(getattr(value.value, member[value.valueType]))
+
+
+class _Sampler:
+    """Samples the SM clock and the board power on a thread while the GPU
+    runs."""
 
     def __init__(self, reader: ClockReader, period_s: float = 0.005) -> None:
         self.reader, self.period_s = reader, period_s
-        self.samples: List[int] = []
+        self.clocks: List[int] = []
+        self.power: List[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            value = self.reader.sm_clock_mhz()
-            if value is None:
+            clock, power = self.reader.sm_clock_mhz(), self.reader.power_w()
+            if clock is None and power is None:
                 return
-            self.samples.append(value)
+            if clock is not None:
+                self.clocks.append(clock)
+            if power is not None:
+                self.power.append(power)
             time.sleep(self.period_s)
 
-    def __enter__(self) -> "_ClockSampler":
+    def __enter__(self) -> "_Sampler":
+        self._start = time.perf_counter()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.seconds = time.perf_counter() - self._start
 
 
 class Timer:
@@ -168,11 +215,12 @@ class Timer:
         starts = [torch.cuda.Event(enable_timing=True) for _ in range(runs)]
         ends = [torch.cuda.Event(enable_timing=True) for _ in range(runs)]
         torch.cuda.synchronize()
-        with _ClockSampler(self.clocks) as sampler:
+        with _Sampler(self.clocks) as sampler:
             for i in range(runs):
                 self._flush.zero_()
                 starts[i].record()
                 fn(i % copies)
                 ends[i].record()
             torch.cuda.synchronize()
-        return Timing([s.elapsed_time(e) for s, e in zip(starts, ends)], sampler.samples)
+        return Timing([s.elapsed_time(e) for s, e in zip(starts, ends)], sampler.clocks,
+                      sampler.power, sampler.seconds)

@@ -19,12 +19,14 @@ split (balanced, and a seeded Dirichlet split with empty groups) and
 variant, every implementation's output is checked once against the fp32
 reference; one that fails is not timed, and the JSON says why. The
 implementations are then timed interleaved, in rounds, with CUDA events, L2
-flushed and inputs rotated between runs, the SM clock sampled during each
-measurement; the median is reported. The run
+flushed and inputs rotated between runs, the SM clock and board power
+sampled during each measurement; the median is reported, with the energy
+per FLOP (median power over throughput) where the power was sampled for a
+second or more. The run
 also measures a dense 8192³ bf16 matmul (the ceiling, before and after) and
 the device-to-device copy bandwidth (the floor for memory-bound cases).
 
-Writes ``results.json`` (every raw time and clock sample) and PNG plots to
+Writes ``results.json`` (every raw time, clock and power sample) and PNG plots to
 ``--out``. Without libmggemm_runtime.so it benchmarks the peers only.
 """
 
@@ -68,8 +70,23 @@ DTYPES = {"bf16": "bfloat16", "f16": "float16"}
 #: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
 REL_TOL = 1e-2
 
+#: The board power sensor lags and smooths: energy per FLOP is reported only
+#: for an implementation sampled this long in a case (``--rep-ms 2000`` and
+#: up); over the default 150 ms the readings mostly reflect its neighbours.
+ENERGY_MIN_SECONDS = 1.0
+
 
 # ------------------------------------------------- torch-free helpers (tested in CI)
+
+
+def pj_per_flop(power_w: Optional[float], tflops: Optional[float],
+                sampled_s: float) -> Optional[float]:
+    """Energy per FLOP (W / (TFLOP/s) = pJ/FLOP), or None when the power was
+    not sampled for ENERGY_MIN_SECONDS. The L2 flushes between runs are in
+    the power samples too."""
+    if not power_w or not tflops or sampled_s < ENERGY_MIN_SECONDS:
+        return None
+    return power_w / tflops
 
 
 def parse_shapes(text: str) -> List[Shape]:
@@ -144,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--rounds", type=int, default=None,
                     help="interleaved rounds per case (default 3; --quick: 1)")
     ap.add_argument("--rep-ms", type=float, default=None,
-                    help="GPU time per measurement (default 150; --quick: 40)")
+                    help="GPU time per implementation and case, split over the rounds "
+                         "(default 150; --quick: 40); energy per FLOP is reported from 2000 up")
     ap.add_argument("--seed", type=int, default=0, help="seed of data and imbalanced splits")
     ap.add_argument("--time-failing", action="store_true",
                     help="time implementations even when their check fails")
@@ -456,6 +474,9 @@ class Bench:
                 continue
             entry.update(timing.summary())
             entry["tflops"] = _json_float(case["flops"] / (timing.median_ms * 1e-3) / 1e12)
+            energy = pj_per_flop(entry["power_w_median"], entry["tflops"], timing.sampled_s)
+            if energy is not None:
+                entry["pj_per_flop"] = energy
             if "memory_bound_ms" in case:
                 entry["fraction_of_memory_bound"] = case["memory_bound_ms"] / timing.median_ms
 
@@ -528,6 +549,14 @@ def summary_table(result: Dict[str, Any]) -> str:
                 lines.append(f"W read: {case['variant']} {case['split']} G{case['G']} "
                              f"M{case['M']} N{case['N']} K{case['K']}: {100 * fraction:.1f}% "
                              "of mggemm's median at the copy bandwidth")
+    # Energy: at the power cap, the implementation with fewer pJ per FLOP
+    # gets the higher clock.
+    for case in result["cases"]:
+        cells = [f"{impl} {e['power_w_median']:.0f} W {e['pj_per_flop']:.3f} pJ/FLOP"
+                 for impl, e in case.get("impls", {}).items() if e.get("pj_per_flop")]
+        if cells:
+            lines.append(f"energy: {case['variant']} {case['split']} G{case['G']} M{case['M']} "
+                         f"N{case['N']} K{case['K']}: " + ", ".join(cells))
     for case in result["cases"]:
         for impl, e in case.get("impls", {}).items():
             if e.get("status") in ("error", "failed_check"):

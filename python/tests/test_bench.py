@@ -16,6 +16,7 @@ from mggemm.bench import (
     min_bytes,
     parse_choices,
     parse_shapes,
+    pj_per_flop,
     resolve_defaults,
     summary_table,
     variant_impls,
@@ -96,6 +97,70 @@ def test_summary_table_from_synthetic_result() -> None:
     assert "W read: forward balanced G8 M16384 N4096 K7168: 94.7%" in summary_table(result)
     case["impls"]["mggemm"].update(median_ms=2.0)  # compute-bound: not listed
     assert "W read" not in summary_table(result)
+
+
+def test_energy_needs_a_second_of_power_samples() -> None:
+    assert pj_per_flop(700.0, 680.0, 1.5) == pytest.approx(1.0294, abs=1e-4)
+    assert pj_per_flop(700.0, 680.0, 0.4) is None  # the sensor lags short measurements
+    assert pj_per_flop(None, 680.0, 3.0) is None
+    assert pj_per_flop(700.0, None, 3.0) is None
+
+
+def test_summary_table_lists_energy_per_flop() -> None:
+    def timed(tflops: float, watts: float) -> dict:
+        return {"status": "ok", "tflops": tflops, "power_w_median": watts,
+                "pj_per_flop": watts / tflops}
+
+    result = {
+        "meta": {"device": "H100", "torch": "2.11", "impls": ["mggemm", "loop"]},
+        "cases": [{"G": 8, "M": 16384, "N": 4096, "K": 7168, "split": "balanced",
+                   "variant": "forward",
+                   "impls": {"mggemm": timed(700.0, 690.0), "loop": {"status": "ok", "tflops": 680.0}}}],
+    }
+    assert ("energy: forward balanced G8 M16384 N4096 K7168: mggemm 690 W 0.986 pJ/FLOP"
+            in summary_table(result).splitlines())
+    result["cases"][0]["impls"]["loop"] = timed(680.0, 680.0)
+    assert summary_table(result).endswith("mggemm 690 W 0.986 pJ/FLOP, loop 680 W 1.000 pJ/FLOP")
+
+
+class _FakeNvml:
+    """The part of pynvml the clock reader uses, with a power field that can
+    fail."""
+
+    def __init__(self, instant: bool) -> None:
+        self.instant = instant
+
+    def nvmlInit(self) -> None:
+        pass
+
+    def nvmlDeviceGetHandleByUUID(self, uuid: str) -> str:
+        raise RuntimeError("no such UUID")
+
+    def nvmlDeviceGetHandleByIndex(self, index: int) -> str:
+        return "handle"
+
+    def nvmlDeviceGetFieldValues(self, handle: str, fields: list) -> list:
+        value = argparse.Namespace(uiVal=650250)
+        return [argparse.Namespace(nvmlReturn=0 if self.instant else 3, valueType=1, value=value)]
+
+    def nvmlDeviceGetPowerUsage(self, handle: str) -> int:
+        return 640000
+
+
+@pytest.mark.parametrize("instant, watts, source", [(True, 650.25, "nvml instant"),
+                                                    (False, 640.0, "nvml average")])
+def test_power_reading_prefers_the_instantaneous_field(monkeypatch: pytest.MonkeyPatch,
+                                                       instant: bool, watts: float,
+                                                       source: str) -> None:
+    pytest.importorskip("torch")
+    import sys
+
+    from mggemm._timing import ClockReader
+
+    monkeypatch.setitem(sys.modules, "pynvml", _FakeNvml(instant))
+    reader = ClockReader(0)
+    assert reader.power_w() == watts
+    assert reader.info()["power_source"] == source
 
 
 def test_fp8_plot_shows_bars_past_the_bf16_ceiling(tmp_path: Path,
