@@ -21,6 +21,8 @@ import torch
 
 # NVML_FI_DEV_POWER_INSTANT (nvml.h), for bindings that predate the name.
 _POWER_INSTANT = 186
+# The union member of an NVML field value, by its nvmlValueType_t.
+_FIELD_MEMBERS = {0: "dVal", 1: "uiVal", 2: "ulVal", 3: "ullVal", 4: "sllVal", 5: "siVal"}
 
 
 @dataclass
@@ -139,9 +141,8 @@ class ClockReader:
 
 
 def _field_number(value: Any) -> float:
-    """The number an NVML field value holds, by its nvmlValueType_t."""
-    member = {0: "dVal", 1: "uiVal", 2: "ulVal", 3: "ullVal", 4: "sllVal", 5: "siVal"}
-    return float(getattr(value.value, member[value.valueType]))
+    """The number an NVML field value holds."""
+    return float(getattr(value.value, _FIELD_MEMBERS[value.valueType]))
 
 
 class _Sampler:
