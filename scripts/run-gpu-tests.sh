@@ -218,11 +218,11 @@ if wants fp8; then
       --n 264 --k 144
     fp8 "K = 16" --groups 3 --m 700 --split random --n 1024 --k 16
     fp8 "invalid K" --groups 2 --m 64 --n 64 --k 72 --expect-status invalid_value
-    tile=128x256x128s4
-    [[ $dtype == e4m3_block ]] && tile=128x128x128s6
-    for c in 1 2; do
-      fp8 "tile c$c" --groups 16 --m 20000 --split imbalanced --n 4096 \
-        --k 7168 --tile "${tile}c$c"
+    tiles="128x256x128s4c1 128x256x128s4c2"
+    [[ $dtype == e4m3_block ]] && tiles="128x128x128s6c1 128x192x128s4c2"
+    for tile in $tiles; do
+      fp8 "tile $tile" --groups 16 --m 20000 --split imbalanced --n 4096 \
+        --k 7168 --tile "$tile"
     done
   done
 fi

@@ -39,8 +39,10 @@ for tool in memcheck racecheck synccheck initcheck; do
     for shape in "${fp8_shapes[@]}"; do
       # shellcheck disable=SC2086
       sanitize "$tool" "128x256x128s4c$c" --dtype e4m3 $shape
+      block_tile=128x128x128s6c1
+      ((c == 2)) && block_tile=128x192x128s4c2
       # shellcheck disable=SC2086
-      sanitize "$tool" "128x128x128s6c$c" --dtype e4m3_block $shape
+      sanitize "$tool" "$block_tile" --dtype e4m3_block $shape
     done
   done
 done

@@ -51,8 +51,10 @@ constexpr int64_t kSwizzleRowBytes = 128;
 /// Bytes of one 64-row box of 128-byte swizzled rows (one MN-major chunk).
 constexpr int64_t kBoxBytes = 64 * kSwizzleRowBytes;
 constexpr int64_t kProducerRegisters = 40;
-/// Barrier 0 is __syncthreads; barrier 1 synchronises the consumers.
+/// Barrier 0 is __syncthreads; barrier 1 synchronises the consumers;
+/// barrier 2 + i is consumer i's turn to issue MMAs, where they take turns.
 constexpr int64_t kConsumerBarrierId = 1;
+constexpr int64_t kIssueTurnBarrierId = 2;
 constexpr const char *kSharedMemorySymbol = "mggemm_dynamic_smem";
 /// Height, in CTA m-tiles, of the bands and width, in n-tiles, of the panels
 /// a group's tiles are walked in (tileCoords).
@@ -146,6 +148,13 @@ private:
                  e.mul(boxes, e.i32(aBoxBytes())));
   }
 
+  /// Whether the two consumers of block-scaled tiles wider than a scale
+  /// block take turns to issue each k-block's MMAs (blockScaledMainLoop).
+  /// Kernels without clusters may let a consumer skip a tile, so they do not.
+  bool takesTurns() const {
+    return spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK &&
+           tile.n > MGGEMM_SCALE_BLOCK && numConsumers == 2 && cluster > 1;
+  }
   void initBarriers();
   void buildProducer(TileScheduler &scheduler);
   void buildConsumer(TileScheduler &scheduler, Value consumerIndex);
@@ -518,7 +527,7 @@ void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows,
             });
   // The tensor cores read shared memory through the async proxy.
   e.fenceProxyAsyncShared();
-  e.namedBarrier(kConsumerBarrierId, numConsumers * kWarpgroupThreads);
+  e.namedBarrier(e.i32(kConsumerBarrierId), numConsumers * kWarpgroupThreads);
 }
 
 void KernelBodyBuilder::release(Value stage) {
@@ -576,12 +585,13 @@ SmallVector<Value> KernelBodyBuilder::mainLoop(const ScheduledTile &t,
 
 /// Block-scaled kernels: every k-block (one 128-wide K block of scales)
 /// runs its MMAs into a fresh accumulator, which is then scaled by its rows'
-/// A scales times the tile's B scale (the tile is one 128-column scale block
-/// of B) and added to the tile's sum in f32. Two accumulators, A and B,
+/// A scales times its columns' B scales and added to the tile's sum in f32.
+/// Tiles 128 wide have registers for two such accumulators, A and B, which
 /// alternate so that k-block kb's MMAs run while kb - 1's partial sums are
 /// added. The loop takes k-blocks in pairs, A then B, so that each keeps its
 /// registers: swapping them at the back edge would copy accumulators while
-/// their MMAs run, which makes ptxas serialise all wgmma.
+/// their MMAs run, which makes ptxas serialise all wgmma. Wider tiles have
+/// one (see below).
 SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
                                                           Value stage,
                                                           Value phase,
@@ -593,33 +603,99 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
     rows[h] = e.zext64(threadRow(c, row0, h));
   Value scaleBlocksK = e.ceilDiv(K, e.i32(MGGEMM_SCALE_BLOCK));
   Value scaleBlocksN = e.ceilDiv(N, e.i32(MGGEMM_SCALE_BLOCK));
-  Value blockOfB =
-      e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(scaleBlocksN)),
-                  e.zext64(e.divu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK)))),
-            e.zext64(scaleBlocksK));
-  // {A scale of row 0, of row 1, B scale} of k-block `kb` (the last one for
-  // kb past it).
+  // The tile's columns span `blocksOfB` 128-column blocks of B's scales: its
+  // n is a multiple of 64 and it starts at a multiple of n, so a tile 192
+  // wide starts on a block or half-way into one. Blocks past N (columns not
+  // stored) read N's last block, so that no load leaves the array.
+  int64_t blocksOfB = llvm::divideCeil(tile.n, MGGEMM_SCALE_BLOCK);
+  Value firstBlockOfB = e.divu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK));
+  SmallVector<Value> blockOfB;
+  for (int64_t j = 0; j < blocksOfB; ++j) {
+    Value column =
+        e.minu(e.add(firstBlockOfB, e.i32(j)), e.sub(scaleBlocksN, e.i32(1)));
+    blockOfB.push_back(
+        e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(scaleBlocksN)),
+                    e.zext64(column)),
+              e.zext64(scaleBlocksK)));
+  }
+  // Whether the tile starts half-way into a block (only where n is not a
+  // multiple of 128).
+  Value startsMidBlock;
+  if (tile.n % MGGEMM_SCALE_BLOCK != 0)
+    startsMidBlock =
+        e.ugt(e.remu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK)), e.i32(0));
+  // {A scale of row 0, of row 1, B scale of each block} of k-block `kb` (the
+  // last one for kb past it).
+  int64_t numScales = 2 + blocksOfB;
   Value lastBlock = e.sub(c.kBlocks, e.i32(1)); // kBlocks >= 1: K >= 1
   auto loadScales = [&](Value kb) -> SmallVector<Value> {
     Value block = e.zext64(e.minu(kb, lastBlock));
     Value column = e.mul(block, e.zext64(M));
-    return {e.loadF32(scaleA, e.add(column, rows[0])),
-            e.loadF32(scaleA, e.add(column, rows[1])),
-            e.loadF32(scaleB, e.add(blockOfB, block))};
+    SmallVector<Value> scales = {e.loadF32(scaleA, e.add(column, rows[0])),
+                                 e.loadF32(scaleA, e.add(column, rows[1]))};
+    for (Value b : blockOfB)
+      scales.push_back(e.loadF32(scaleB, e.add(b, block)));
+    return scales;
   };
-  // sum += partial * (A scale of its row * B scale), register by register;
-  // register i holds row (i % 4) / 2 of the thread's two.
+  // sum += partial * (A scale of its row * B scale of its columns), register
+  // by register; register i holds row (i % 4) / 2 of the thread's two and a
+  // column of the tile's 64-column chunk i / 32. Chunk q lies in block q / 2
+  // of the tile's, or, where the tile starts half-way into a block, in block
+  // (q + 1) / 2.
   auto addScaled = [&](Value sum, Value partial, ValueRange scales) {
-    Value factor[2] = {e.mulF(scales[0], scales[2]),
-                       e.mulF(scales[1], scales[2])};
+    SmallVector<Value> factor; // [chunk][row]
+    for (int64_t q = 0; q < tile.n / 64; ++q) {
+      Value scaleOfB = scales[2 + q / 2];
+      if (q % 2 == 1 && startsMidBlock)
+        scaleOfB = e.select(startsMidBlock, scales[2 + (q + 1) / 2], scaleOfB);
+      for (int64_t h = 0; h < 2; ++h)
+        factor.push_back(e.mulF(scales[h], scaleOfB));
+    }
     for (int64_t i = 0; i < tile.n / 2; ++i)
-      sum = e.insert(
-          sum,
-          e.fma(e.extract(partial, i), factor[i % 4 / 2], e.extract(sum, i)),
-          i);
+      sum = e.insert(sum,
+                     e.fma(e.extract(partial, i),
+                           factor[i / 32 * 2 + i % 4 / 2], e.extract(sum, i)),
+                     i);
     return sum;
   };
   auto zero = [&] { return e.fenceAccumulator(e.zeroAccumulator(tile.n / 2)); };
+  // Tiles wider than 128 columns leave registers for two accumulators only,
+  // the partial sums and the sum: each k-block's MMAs finish before they are
+  // added. Where the consumers take turns to issue, the other consumer's
+  // MMAs keep the tensor cores busy meanwhile (issued together, both would
+  // add while the tensor cores idle: 4-10% slower on the H200,
+  // bench/results/notes.md, v17). The scales of a k-block are loaded two
+  // k-blocks ahead.
+  if (tile.n > MGGEMM_SCALE_BLOCK) {
+    SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2), stage, phase};
+    llvm::append_range(init, loadScales(e.i32(0)));
+    llvm::append_range(init, loadScales(e.i32(1)));
+    SmallVector<Value> loop =
+        e.forLoop(c.kBlocks, init, [&](Value kb, ValueRange it) {
+          Value sum = it[0], s = it[1], p = it[2];
+          e.mbarrierWait(fullBarrier(s), p);
+          if (takesTurns())
+            e.namedBarrier(e.add(e.i32(kIssueTurnBarrierId), consumerIndex),
+                           2 * kWarpgroupThreads);
+          Value partial =
+              mmaStage(zero(), s, consumerIndex, /*accumulate=*/false);
+          if (takesTurns())
+            e.namedBarrierArrive(
+                e.sub(e.i32(kIssueTurnBarrierId + 1), consumerIndex),
+                2 * kWarpgroupThreads);
+          SmallVector<Value> ahead = loadScales(e.add(kb, e.i32(2)));
+          e.wgmmaWait(0);
+          release(s);
+          sum = addScaled(sum, e.fenceAccumulator(partial),
+                          it.slice(3, numScales));
+          SmallVector<Value> carried = {sum};
+          llvm::append_range(carried, e.advanceStage(s, p, tile.stages));
+          llvm::append_range(carried, it.slice(3 + numScales, numScales));
+          llvm::append_range(carried, ahead);
+          return carried;
+        });
+    return {loop[0], loop[1], loop[2]};
+  }
   // Issues the next k-block's MMAs into `acc` from stage `s`, then, once the
   // batch before it (`previous`) is done, frees that batch's stage and adds
   // it to `sum`.
@@ -658,15 +734,15 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
     Value kb = e.add(e.mul(j, e.i32(2)), e.i32(2));
     SmallVector<Value> carried = loadScales(kb);
     llvm::append_range(carried, loadScales(e.add(kb, e.i32(1))));
-    overlap(sum, b, a, it.slice(5, 3), s, p);
-    overlap(sum, a, b, it.slice(8, 3), s, p);
+    overlap(sum, b, a, it.slice(5, numScales), s, p);
+    overlap(sum, a, b, it.slice(5 + numScales, numScales), s, p);
     carried.insert(carried.begin(), {sum, a, b, s, p});
     return carried;
   });
   // An even number of k-blocks leaves one for B.
   Value sum = loop[0], s = loop[3], p = loop[4];
-  ValueRange scalesA = ValueRange(loop).slice(5, 3);
-  ValueRange scalesB = ValueRange(loop).slice(8, 3);
+  ValueRange scalesA = ValueRange(loop).slice(5, numScales);
+  ValueRange scalesB = ValueRange(loop).slice(5 + numScales, numScales);
   SmallVector<Value> results = e.ifThenElse(
       e.eq(e.remu(c.kBlocks, e.i32(2)), e.i32(0)),
       TypeRange{sum.getType(), s.getType(), p.getType()},
@@ -686,6 +762,11 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
 
 void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
                                       Value consumerIndex) {
+  // Where consumers take turns, consumer 0 goes first.
+  if (takesTurns())
+    e.ifThen(e.eq(consumerIndex, e.i32(1)), [&] {
+      e.namedBarrierArrive(e.i32(kIssueTurnBarrierId), 2 * kWarpgroupThreads);
+    });
   scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
     TileCoords c = tileCoords(t);
     auto compute = [&]() -> SmallVector<Value> {
@@ -711,6 +792,11 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
                         compute,
                         [&] { return passStages(c.kBlocks, stage, phase); });
   });
+  // Consumer 1's arrival after its last turn.
+  if (takesTurns())
+    e.ifThen(e.eq(consumerIndex, e.i32(0)), [&] {
+      e.namedBarrier(e.i32(kIssueTurnBarrierId), 2 * kWarpgroupThreads);
+    });
   // The last TMA stores must finish before the CTA's shared memory goes.
   e.ifThen(e.eq(e.laneId(), e.i32(0)), [&] { e.bulkWaitGroup(0); });
 }

@@ -298,10 +298,14 @@ void KernelEmitter::syncThreads() { gpu::BarrierOp::create(b, loc); }
 
 void KernelEmitter::syncWarp() { NVVM::SyncWarpOp::create(b, loc, i32(-1)); }
 
-void KernelEmitter::namedBarrier(int64_t id, int64_t numThreads) {
-  NVVM::BarrierOp::create(b, loc, TypeRange{}, i32(id), i32(numThreads),
+void KernelEmitter::namedBarrier(Value id, int64_t numThreads) {
+  NVVM::BarrierOp::create(b, loc, TypeRange{}, id, i32(numThreads),
                           /*reductionOp=*/nullptr,
                           /*reductionPredicate=*/Value());
+}
+
+void KernelEmitter::namedBarrierArrive(Value id, int64_t numThreads) {
+  NVVM::BarrierArriveOp::create(b, loc, id, i32(numThreads));
 }
 
 void KernelEmitter::mbarrierInit(Value barrier, int64_t count) {

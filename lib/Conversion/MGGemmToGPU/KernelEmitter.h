@@ -113,7 +113,10 @@ public:
   // Synchronisation.
   void syncThreads();
   void syncWarp();
-  void namedBarrier(int64_t id, int64_t numThreads);
+  /// bar.sync: waits until `numThreads` threads arrived at barrier `id`.
+  void namedBarrier(Value id, int64_t numThreads);
+  /// bar.arrive: counts towards barrier `id` without waiting.
+  void namedBarrierArrive(Value id, int64_t numThreads);
   void mbarrierInit(Value barrier, int64_t count);
   void fenceMbarrierInit();
   void mbarrierWait(Value barrier, Value phase);

@@ -279,3 +279,41 @@ func.func @block_scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4
       {tile_config = #mggemm.tile_config<m = 128, n = 128, k = 128, stages = 6, cluster_m = 2>}
   return
 }
+
+// -----
+
+// A block-scaled tile 192 wide has registers for the partial sums and the
+// tile's sum only: each k-block's MMAs are waited for before they are added,
+// and the two consumers take turns to issue them (named barriers 2 and 3,
+// consumer 1 opening consumer 0's first turn). The tile spans two 128-column
+// blocks of weight_scale: its middle 64 columns take the first or the second
+// block's scale, as the tile starts on a block or half-way into one.
+
+// CHECK-LABEL: func.func @block_scaled_wide
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_block_m128n192k128s4c2
+// CHECK:       gpu.func @mggemm_forward_e4m3_block_m128n192k128s4c2
+// CHECK:         nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c40960_i32
+// CHECK:         nvvm.barrier.arrive id = %c2_i32{{.*}} number_of_threads = %c256_i32
+// CHECK:         scf.for
+// CHECK:           nvvm.barrier id = %{{.*}} number_of_threads = %c256_i32
+// CHECK:           nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <zero>]
+// CHECK-COUNT-3:   nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <one>]
+// CHECK:           nvvm.barrier.arrive id = %{{.*}} number_of_threads = %c256_i32
+// CHECK:           nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK:           %[[LEFT0:.*]] = arith.mulf %[[ROW0:.*]], %[[BLOCK0:[^ ]*]] : f32
+// CHECK:           %[[LEFT1:.*]] = arith.mulf %[[ROW1:.*]], %[[BLOCK0]] : f32
+// CHECK:           %[[MIDDLE:.*]] = arith.select %{{.*}}, %[[BLOCK1:[^ ]*]], %[[BLOCK0]] : f32
+// CHECK:           arith.mulf %[[ROW0]], %[[MIDDLE]] : f32
+// CHECK:           arith.mulf %[[ROW1]], %[[MIDDLE]] : f32
+// CHECK:           arith.mulf %[[ROW0]], %[[BLOCK1]] : f32
+// CHECK:           arith.mulf %[[ROW1]], %[[BLOCK1]] : f32
+// CHECK:           llvm.intr.fma(%{{.*}}, %[[LEFT0]], %{{.*}})
+// CHECK:         nvvm.barrier id = %c2_i32{{.*}} number_of_threads = %c256_i32
+func.func @block_scaled_wide(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
+                             %sx: memref<56x?xf32>, %sw: memref<8x32x56xf32>,
+                             %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
+  mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x7168xf8E4M3FN>, memref<8x4096x7168xf8E4M3FN>, memref<56x?xf32>, memref<8x32x56xf32>, memref<8xi32>)
+      outs(%y : memref<?x4096xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 128, stages = 4, cluster_m = 2>}
+  return
+}

@@ -221,8 +221,13 @@ func.func @tile_config_exceeds_shared_memory(%dy: tensor<?x64xbf16>, %x: tensor<
 
 // -----
 
-// expected-error @+1 {{tile n must be 128 or 256 with a 2x1 cluster (each CTA loads half of B in 64-wide boxes), but is 192}}
-#bad_cluster_n = #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 4, cluster_m = 2>
+func.func @grad_input_cluster_tile_n(%dy: memref<?x256xbf16>, %w: memref<4x256x256xbf16>,
+                                     %sizes: memref<4xi32>, %dx: memref<?x256xbf16>) {
+  // expected-error @+1 {{'mggemm.grouped_matmul_grad_input' op tile config #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 4, cluster_m = 2> has n = 192, but backward products on a 2x1 cluster need n = 128 or 256 (each CTA loads half of B in 64-wide boxes)}}
+  mggemm.grouped_matmul_grad_input ins(%dy, %w, %sizes : memref<?x256xbf16>, memref<4x256x256xbf16>, memref<4xi32>)
+      outs(%dx : memref<?x256xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 64, stages = 4, cluster_m = 2>}
+  return
+}
 
 //===----------------------------------------------------------------------===//
 // Scaled (fp8) products
@@ -321,7 +326,7 @@ func.func @block_scales_groups(%x: tensor<?x256xf8E4M3FN>, %w: tensor<4x256x256x
 func.func @block_scales_tile_n(%x: memref<?x256xf8E4M3FN>, %w: memref<4x256x256xf8E4M3FN>,
                                %sx: memref<2x?xf32>, %sw: memref<4x2x2xf32>,
                                %sizes: memref<4xi32>, %y: memref<?x256xbf16>) {
-  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4> has n = 256, but block-scaled products need n = 128 (one block of weight_scale)}}
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4> has n = 256, but block-scaled products need n <= 192 (two f32 accumulators of the tile must fit the consumers' registers)}}
   mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<4x256x256xf8E4M3FN>, memref<2x?xf32>, memref<4x2x2xf32>, memref<4xi32>)
       outs(%y : memref<?x256xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4>}
   return

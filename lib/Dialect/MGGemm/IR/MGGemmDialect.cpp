@@ -57,11 +57,6 @@ TileConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t m,
     return emitError() << "cluster shape must be 1x1 or 2x1 (two CTAs along "
                           "m sharing the B operand), but is "
                        << clusterM << "x" << clusterN;
-  // Each CTA of a pair loads half of B's 64-wide boxes.
-  if (clusterM == 2 && n % 128 != 0)
-    return emitError() << "tile n must be 128 or 256 with a 2x1 cluster (each "
-                          "CTA loads half of B in 64-wide boxes), but is "
-                       << n;
   return success();
 }
 

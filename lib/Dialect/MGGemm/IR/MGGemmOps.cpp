@@ -19,6 +19,9 @@ using namespace mlir::mggemm;
 //===----------------------------------------------------------------------===//
 
 namespace {
+/// The widest tile whose two accumulators fit a block-scaled consumer.
+constexpr int64_t kMaxBlockScaledTileN = 192;
+
 /// The symbolic dimensions every grouped GEMM operand is made of; block
 /// scales count 128-wide blocks of N and K.
 enum class Dim { M, N, K, G, NBlocks, KBlocks };
@@ -221,9 +224,17 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
              << it->second.size;
   }
 
+  // Backward products read B transposed, in 64-wide boxes, and each CTA of
+  // a cluster loads half of them; forward products split B's rows.
+  bool splitsBoxesOfB = !isa<GroupedMatmulOp, ScaledGroupedMatmulOp>(op);
   for (TileConfigAttr tile : tileConfigs) {
     if (!tile)
       continue;
+    if (splitsBoxesOfB && tile.getClusterM() == 2 && tile.getN() % 128 != 0)
+      return op->emitOpError()
+             << "tile config " << tile << " has n = " << tile.getN()
+             << ", but backward products on a 2x1 cluster need n = 128 or "
+                "256 (each CTA loads half of B in 64-wide boxes)";
     if (tile.getK() * elementBytes != 128)
       return op->emitOpError()
              << "tile config " << tile << " has k = " << tile.getK()
@@ -351,13 +362,15 @@ LogicalResult ScaledGroupedMatmulOp::verify() {
                             {"sizes", getSizes(), {Dim::G}}, {getInit()},
                             {getTileConfigAttr()}, scales)))
     return failure();
-  // The kernel scales each 128 x 128 block of partial sums as one.
+  // Block-scaled kernels keep the tile's partial sums of a K block and its
+  // scaled sum, two f32 accumulators, in the consumers' registers.
   TileConfigAttr tile = getTileConfigAttr();
-  if (isBlockScaled() && tile && tile.getN() != MGGEMM_SCALE_BLOCK)
+  if (isBlockScaled() && tile && tile.getN() > kMaxBlockScaledTileN)
     return emitOpError() << "tile config " << tile << " has n = " << tile.getN()
-                         << ", but block-scaled products need n = "
-                         << MGGEMM_SCALE_BLOCK
-                         << " (one block of weight_scale)";
+                         << ", but block-scaled products need n <= "
+                         << kMaxBlockScaledTileN
+                         << " (two f32 accumulators of the tile must fit the "
+                            "consumers' registers)";
   return success();
 }
 
