@@ -663,7 +663,7 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
   // the partial sums and the sum: each k-block's MMAs finish before they are
   // added. Where the consumers take turns to issue, the other consumer's
   // MMAs keep the tensor cores busy meanwhile (issued together, both would
-  // add while the tensor cores idle: 4-10% slower on the H200,
+  // add while the tensor cores idle: 3-12% slower on the H200,
   // bench/results/notes.md, v17). The scales of a k-block are loaded two
   // k-blocks ahead.
   if (tile.n > MGGEMM_SCALE_BLOCK) {
