@@ -609,14 +609,13 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
   // stored) read N's last block, so that no load leaves the array.
   int64_t blocksOfB = llvm::divideCeil(tile.n, MGGEMM_SCALE_BLOCK);
   Value firstBlockOfB = e.divu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK));
+  Value lastBlockOfB = e.sub(scaleBlocksN, e.i32(1));
+  Value groupBlocksOfB = e.mul(e.zext64(c.group), e.zext64(scaleBlocksN));
   SmallVector<Value> blockOfB;
   for (int64_t j = 0; j < blocksOfB; ++j) {
-    Value column =
-        e.minu(e.add(firstBlockOfB, e.i32(j)), e.sub(scaleBlocksN, e.i32(1)));
+    Value column = e.minu(e.add(firstBlockOfB, e.i32(j)), lastBlockOfB);
     blockOfB.push_back(
-        e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(scaleBlocksN)),
-                    e.zext64(column)),
-              e.zext64(scaleBlocksK)));
+        e.mul(e.add(groupBlocksOfB, e.zext64(column)), e.zext64(scaleBlocksK)));
   }
   // Whether the tile starts half-way into a block (only where n is not a
   // multiple of 128).
