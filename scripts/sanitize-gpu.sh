@@ -37,12 +37,12 @@ for tool in memcheck racecheck synccheck initcheck; do
       done
     done
     for shape in "${fp8_shapes[@]}"; do
-      # shellcheck disable=SC2086
-      sanitize "$tool" "128x256x128s4c$c" --dtype e4m3 $shape
-      block_tile=128x128x128s6c1
-      ((c == 2)) && block_tile=128x192x128s4c2
-      # shellcheck disable=SC2086
-      sanitize "$tool" "$block_tile" --dtype e4m3_block $shape
+      fp8_tile=128x128x128s6c1
+      ((c == 2)) && fp8_tile=128x192x128s4c2
+      for dtype in e4m3 e4m3_block; do
+        # shellcheck disable=SC2086
+        sanitize "$tool" "$fp8_tile" --dtype $dtype $shape
+      done
     done
   done
 done

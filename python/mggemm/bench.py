@@ -9,8 +9,11 @@ grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
 ``torch.mm`` loop. The opt-in variants ``fp8_forward`` and
 ``fp8_grad_input`` time the scaled fp8 forward product and the fp8 input
 gradient (the same product on dY and Wᵀ [G, K, N]; inputs quantized per row
-to float8_e4m3fn before timing) against ``torch._scaled_grouped_mm`` (in the ``torch_grouped_mm`` column;
-the loop has no fp8 form and is left out of those cases).
+to float8_e4m3fn before timing) against ``torch._scaled_grouped_mm`` (in the
+``torch_grouped_mm`` column; the loop has no fp8 form and is left out of those
+cases). Both add the tensor cores' sums up in f32 as they go (torch's default
+``use_fast_accum=False``); fp8 sums kept in the tensor cores over all of K lose
+precision.
 ``fp8_block_forward`` times the forward product with block scales (1 x 128
 for X, 128 x 128 for W) against a per-expert loop of
 ``torch.nn.functional.scaled_mm`` (BlockWise1x128 x BlockWise128x128; torch

@@ -244,23 +244,28 @@ __global__ void countMismatchesKernel(const uint16_t *a, const uint16_t *b,
 
 void mggemm::run::fillRandom(void *data, int64_t count, mggemmDtype dtype,
                              float scale, uint64_t seed, uint64_t stream,
-                             cudaStream_t cudaStream) {
+                             cudaStream_t cudaStream, bool nonNegative) {
   if (count == 0)
     return;
   uint64_t key = keyOf(seed, stream);
+  float center = 0.0f;
+  if (nonNegative) {
+    scale /= 2;
+    center = scale;
+  }
   switch (dtype) {
   case MGGEMM_DTYPE_BF16:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
-        (__nv_bfloat16 *)data, count, 0.0f, scale, key);
+        (__nv_bfloat16 *)data, count, center, scale, key);
     break;
   case MGGEMM_DTYPE_F16:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
-        (__half *)data, count, 0.0f, scale, key);
+        (__half *)data, count, center, scale, key);
     break;
   case MGGEMM_DTYPE_E4M3:
   case MGGEMM_DTYPE_E4M3_BLOCK:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
-        (__nv_fp8_e4m3 *)data, count, 0.0f, scale, key);
+        (__nv_fp8_e4m3 *)data, count, center, scale, key);
     break;
   }
   CUDA_CHECK(cudaGetLastError());

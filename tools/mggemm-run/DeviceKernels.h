@@ -22,10 +22,12 @@ namespace mggemm::run {
 /// no arithmetic produces, so "still poison" means "never written".
 constexpr uint16_t kPoisonBits = 0xfff1;
 
-/// Fills `count` elements with values uniform in [-scale, scale), drawn from
-/// (seed, stream) so that every buffer gets its own data.
+/// Fills `count` elements with values uniform in [-scale, scale) (in [0,
+/// scale) where `nonNegative`), drawn from (seed, stream) so that every buffer
+/// gets its own data.
 void fillRandom(void *data, int64_t count, mggemmDtype dtype, float scale,
-                uint64_t seed, uint64_t stream, cudaStream_t cudaStream);
+                uint64_t seed, uint64_t stream, cudaStream_t cudaStream,
+                bool nonNegative = false);
 
 /// Fills `count` f32 scales with values uniform in [center / 2, 3 center / 2).
 void fillScales(float *data, int64_t count, float center, uint64_t seed,

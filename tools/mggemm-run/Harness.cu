@@ -90,7 +90,7 @@ static Scales scalesOf(Variant v, const Problem &p) {
 
 Buffers mggemm::run::makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
                                  uint64_t seed, uint64_t set,
-                                 cudaStream_t stream) {
+                                 cudaStream_t stream, bool nonNegative) {
   Extents e = extentsOf(v, p, dtype);
   Scales s = scalesOf(v, p);
   int64_t eb = mggemmElementBytes(dtype);
@@ -107,14 +107,19 @@ Buffers mggemm::run::makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
     // fp8 values span [-2, 2) (well inside e4m3's range); the scales carry
     // the normalisation, with a spread so that a scale applied to the wrong
     // row or column shows.
-    fillRandom(b.x, e.x / eb, dtype, 2.0f, seed, 3 * set + 0, stream);
-    fillRandom(b.w, e.w / eb, dtype, 2.0f, seed, 3 * set + 1, stream);
+    fillRandom(b.x, e.x / eb, dtype, 2.0f, seed, 3 * set + 0, stream,
+               nonNegative);
+    fillRandom(b.w, e.w / eb, dtype, 2.0f, seed, 3 * set + 1, stream,
+               nonNegative);
     fillScales(b.sx, e.sx / 4, 0.5f, seed, 3 * set + 2, stream);
     fillScales(b.sw, e.sw / 4, 0.5f * s.w, seed, (1ull << 32) + set, stream);
   } else {
-    fillRandom(b.x, e.x / eb, dtype, s.x, seed, 3 * set + 0, stream);
-    fillRandom(b.w, e.w / eb, dtype, s.w, seed, 3 * set + 1, stream);
-    fillRandom(b.dy, e.dy / 2, dtype, s.dy, seed, 3 * set + 2, stream);
+    fillRandom(b.x, e.x / eb, dtype, s.x, seed, 3 * set + 0, stream,
+               nonNegative);
+    fillRandom(b.w, e.w / eb, dtype, s.w, seed, 3 * set + 1, stream,
+               nonNegative);
+    fillRandom(b.dy, e.dy / 2, dtype, s.dy, seed, 3 * set + 2, stream,
+               nonNegative);
   }
   // Poison every output, dW included: an element the kernel should write
   // and did not stays NaN.

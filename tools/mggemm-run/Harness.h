@@ -46,8 +46,10 @@ int64_t outputBytes(const Extents &e);
 
 /// Allocates the buffers `v` uses, fills the inputs from (seed, set) and
 /// poisons the outputs. The same (seed, set) gives bitwise the same inputs.
+/// `nonNegative` draws the operands from [0, s) instead of [-s, s).
 Buffers makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
-                    uint64_t seed, uint64_t set, cudaStream_t stream);
+                    uint64_t seed, uint64_t set, cudaStream_t stream,
+                    bool nonNegative = false);
 void freeBuffers(Buffers &b);
 
 mggemmStatus callRuntime(Variant v, const Buffers &b, const int32_t *sizes,

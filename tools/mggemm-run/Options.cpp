@@ -56,6 +56,10 @@ static const char *const kUsage =
     "                                     e4m3_block: with 1x128 and\n"
     "                                     128x128 block scales)\n"
     "  --seed S                           data and split seed (0)\n"
+    "  --nonnegative                      operands drawn from [0, s), not\n"
+    "                                     [-s, s): sums without cancellation\n"
+    "                                     (where fp8 accumulation loses\n"
+    "                                     precision)\n"
     "  --check                            compare with the fp32 reference\n"
     "                                     (the default without --bench)\n"
     "  --tol T                            relative error bound (1e-2)\n"
@@ -339,6 +343,8 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
       o.checkSizes = true;
     } else if (!strcmp(name, "--random-shape")) {
       o.randomShape = true;
+    } else if (!strcmp(name, "--nonnegative")) {
+      o.nonNegative = true;
     } else if (!strcmp(name, "--list")) {
       o.list = true;
     } else if (!strcmp(name, "--verbose")) {

@@ -26,6 +26,7 @@ struct Options {
   std::vector<int64_t> sizes; // --sizes
   uint64_t seed = 0;
   bool randomShape = false;
+  bool nonNegative = false; // --nonnegative
   bool check = false, bench = false, checkSizes = false, list = false;
   int iters = 50, warmup = 10;
   double tolerance = 1e-2;

@@ -142,7 +142,8 @@ BenchResult bench(const Options &o, const Problem &p, const Buffers &first,
   std::vector<Buffers> buffers(sets);
   buffers[0] = first;
   for (int64_t i = 1; i < sets; ++i)
-    buffers[i] = makeBuffers(o.variant, p, o.dtype, o.seed, i, stream);
+    buffers[i] =
+        makeBuffers(o.variant, p, o.dtype, o.seed, i, stream, o.nonNegative);
   CUDA_CHECK(cudaStreamSynchronize(stream));
 
   auto launch = [&](int i) {
@@ -435,7 +436,8 @@ int main(int argc, char **argv) {
   CUDA_CHECK(cudaMalloc(&sizes, std::max<size_t>(1, p.sizes.size()) * 4));
   CUDA_CHECK(cudaMemcpyAsync(sizes, p.sizes.data(), p.sizes.size() * 4,
                              cudaMemcpyHostToDevice, stream));
-  Buffers buffers = makeBuffers(o.variant, p, o.dtype, o.seed, 0, stream);
+  Buffers buffers =
+      makeBuffers(o.variant, p, o.dtype, o.seed, 0, stream, o.nonNegative);
   CUDA_CHECK(cudaStreamSynchronize(stream));
 
   mggemmSetCheckedMode(o.checkSizes ? 1 : 0);

@@ -432,16 +432,17 @@ void testTensorMapLayouts() {
                           layout) == MGGEMM_SUCCESS);
   CHECK(layout.dataType == cu::TENSOR_MAP_DATA_TYPE_BFLOAT16 &&
         layout.strides[0] == N * 2);
-  // Block-scaled kernels load A whole, {k, tile.m}; the others in 64-row
+  // The fp8 kernels load A whole, {k, tile.m}; the 16-bit ones in 64-row
   // boxes.
-  const mggemmTileConfig blockTile = {128, 128, 128, 6};
-  CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, MGGEMM_DTYPE_E4M3_BLOCK,
-                          blockTile, kBuffer, M, N, K, G,
-                          layout) == MGGEMM_SUCCESS);
-  CHECK(layout.box[0] == 128 && layout.box[1] == 128);
-  CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, MGGEMM_DTYPE_E4M3, blockTile,
-                          kBuffer, M, N, K, G, layout) == MGGEMM_SUCCESS);
-  CHECK(layout.box[0] == 128 && layout.box[1] == 64);
+  const mggemmTileConfig fp8Tile = {128, 128, 128, 6};
+  for (mggemmDtype dtype : {MGGEMM_DTYPE_E4M3, MGGEMM_DTYPE_E4M3_BLOCK}) {
+    CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, dtype, fp8Tile, kBuffer, M,
+                            N, K, G, layout) == MGGEMM_SUCCESS);
+    CHECK(layout.box[0] == 128 && layout.box[1] == 128);
+  }
+  CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, kBf16, kTile, kBuffer, M, N,
+                          K, G, layout) == MGGEMM_SUCCESS);
+  CHECK(layout.box[0] == 64 && layout.box[1] == 64);
 }
 
 void testTensorMapErrors() {

@@ -131,20 +131,23 @@ bool parse(std::vector<const char *> args, Options &o) {
 
 void testOptionsAndProblems() {
   Options o;
-  CHECK(parse({"--variant", "backward", "--dtype=f16", "--sizes", "0,17,4",
-               "--m", "30", "--bench", "--iters", "7", "--check-sizes",
-               "--json", "out.json", "--expect-status", "bad_sizes"},
-              o));
+  bool parsed =
+      parse({"--variant", "backward", "--dtype=f16", "--sizes", "0,17,4", "--m",
+             "30", "--bench", "--iters", "7", "--check-sizes", "--nonnegative",
+             "--json", "out.json", "--expect-status", "bad_sizes"},
+            o);
+  CHECK(parsed);
   CHECK(o.variant == Variant::Backward && o.dtype == MGGEMM_DTYPE_F16);
   CHECK(o.split == Split::Explicit && o.sizes.size() == 3 && o.m == 30);
-  CHECK(o.bench && !o.check && o.iters == 7 && o.checkSizes);
+  CHECK(o.bench && !o.check && o.iters == 7 && o.checkSizes && o.nonNegative);
   CHECK(o.jsonPath == "out.json" && o.expectStatusGiven &&
         o.expectStatus == MGGEMM_ERROR_BAD_SIZES);
   Problem p;
   CHECK(makeProblem(o, p) && p.G == 3 && p.M == 30 && p.rows() == 21);
 
   Options defaults;
-  CHECK(parse({}, defaults) && defaults.check && !defaults.bench);
+  CHECK(parse({}, defaults) && defaults.check && !defaults.bench &&
+        !defaults.nonNegative);
   CHECK(makeProblem(defaults, p) && p.G == 8 && p.M == 4096 && p.N == 2048 &&
         p.K == 7168 && sum(p.sizes) == 4096);
 

@@ -210,11 +210,11 @@ static inline int mggemmTensorMapShape(mggemmKind kind, int operand, int64_t M,
 
 /* Rows of one box of A in forward and grad_input kernels. Most load A in
  * 64-row boxes, one per consumer warpgroup, so that a tile leaves out the
- * boxes past its group's last row. Block-scaled kernels load A whole: in
- * 64-row boxes they ran ~5% slower on the H200 (bench/results/notes.md, v13).
- */
+ * boxes past its group's last row. The fp8 kernels, which promote their sums
+ * per K block, load A whole: in 64-row boxes the block-scaled one ran ~5%
+ * slower on the H200 (bench/results/notes.md, v13). */
 static inline int32_t mggemmABoxRows(mggemmDtype dtype, mggemmTileConfig tile) {
-  return dtype == MGGEMM_DTYPE_E4M3_BLOCK ? tile.m : 64;
+  return mggemmDtypeIsScaled(dtype) ? tile.m : 64;
 }
 
 /* Box of one TMA load (or, for the output, store), innermost first; trailing

@@ -28,15 +28,16 @@ typedef struct {
  * tile with 4 stages on clusters of two CTAs that multicast B, and the same
  * tile without clusters (bench/results/notes.md, v5: clusters are 3-20%
  * faster on the large shapes and 4-7% slower for forward and grad_input when
- * groups hold fewer rows than a cluster tile). For e4m3, the forward product
- * only (the fp8 input gradient is a forward product, see mggemm.h), on the
- * same tiles with k = 128: one 128-byte row of fp8, so the same stage bytes
- * as the 16-bit kernels. Block-scaled e4m3 keeps the tile's sum in a second
- * accumulator that each K block's partial sums are scaled into. On clusters
- * its tile is 128 x 192 with 4 stages, whose consumers take turns to issue
- * each K block's MMAs; without clusters (weight-bound layers) 128 x 128 with
- * 6 stages, which adds one K block while the next one's MMAs run
- * (bench/results/notes.md, v17). */
+ * groups hold fewer rows than a cluster tile). For e4m3, row- and
+ * block-scaled, the forward product only (the fp8 input gradient is a
+ * forward product, see mggemm.h), with k = 128 (one 128-byte row of fp8).
+ * Their consumers keep the tile's sum in a second accumulator that each K
+ * block's partial sums are added (block scales: scaled) into, since the
+ * tensor cores' own fp8 sums lose precision over K (bench/results/notes.md,
+ * v18). On clusters the tile is 128 x 192 with 4 stages, whose consumers
+ * take turns to issue each K block's MMAs; without clusters (weight-bound
+ * layers) 128 x 128 with 6 stages, which adds one K block while the next
+ * one's MMAs run (bench/results/notes.md, v17). */
 static const mggemmLibraryEntry mggemmLibraryEntries[] = {
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 2}},
     {MGGEMM_KIND_GRAD_INPUT, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 2}},
@@ -50,8 +51,8 @@ static const mggemmLibraryEntry mggemmLibraryEntries[] = {
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 1}},
     {MGGEMM_KIND_GRAD_INPUT, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 1}},
     {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_F16, {128, 256, 64, 4, 1}},
-    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3, {128, 256, 128, 4, 2}},
-    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3, {128, 256, 128, 4, 1}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3, {128, 192, 128, 4, 2}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3, {128, 128, 128, 6, 1}},
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_BLOCK, {128, 192, 128, 4, 2}},
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_BLOCK, {128, 128, 128, 6, 1}},
 };

@@ -148,12 +148,17 @@ private:
                  e.mul(boxes, e.i32(aBoxBytes())));
   }
 
-  /// Whether the two consumers of block-scaled tiles wider than a scale
-  /// block take turns to issue each k-block's MMAs (blockScaledMainLoop).
-  /// Kernels without clusters may let a consumer skip a tile, so they do not.
+  /// Whether the consumers add each k-block's MMAs to the tile's sum in f32
+  /// (promotingMainLoop): the fp8 kernels, whose tensor-core sums over all of
+  /// K lose precision (bench/results/notes.md, v18), and whose block scales
+  /// change with the k-block.
+  bool promotes() const { return mggemmDtypeIsScaled(spec.dtype); }
+  /// Whether the two consumers of promoting tiles wider than a scale block
+  /// take turns to issue each k-block's MMAs (promotingMainLoop). Kernels
+  /// without clusters may let a consumer skip a tile, so they do not.
   bool takesTurns() const {
-    return spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK &&
-           tile.n > MGGEMM_SCALE_BLOCK && numConsumers == 2 && cluster > 1;
+    return promotes() && tile.n > MGGEMM_SCALE_BLOCK && numConsumers == 2 &&
+           cluster > 1;
   }
   void initBarriers();
   void buildProducer(TileScheduler &scheduler);
@@ -162,8 +167,8 @@ private:
   /// and the stage and phase after it.
   SmallVector<Value> mainLoop(const ScheduledTile &t, const TileCoords &c,
                               Value stage, Value phase, Value consumerIndex);
-  SmallVector<Value> blockScaledMainLoop(const TileCoords &c, Value stage,
-                                         Value phase, Value consumerIndex);
+  SmallVector<Value> promotingMainLoop(const TileCoords &c, Value stage,
+                                       Value phase, Value consumerIndex);
   void issueLoads(const TileCoords &c, Value kb, Value stage);
   /// One stage's wgmma batch; `accumulate` false overwrites `acc`.
   Value mmaStage(Value acc, Value stage, Value consumerIndex,
@@ -294,12 +299,12 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
   // read the same block of B then run on neighbouring CTAs, and one DRAM read
   // of it serves them all (with n first, the imbalanced weight-bound layer
   // read 4.05 GB where 3.73 GB now; bands of 16 cluster m-tiles, 32 x 4 CTA
-  // tiles in flight, read 11-20% more on groups of 4096 rows). Block-scaled
-  // kernels keep the order they had, panels as tall as the group and n
-  // first: with bands and m first they ran 9% slower on the H200, with
-  // consumer loops unchanged (bench/results/notes.md, v13 and v15).
+  // tiles in flight, read 11-20% more on groups of 4096 rows). The
+  // promoting kernels keep the order the block-scaled one had, panels as tall
+  // as the group and n first: with bands and m first it ran 9% slower on the
+  // H200, with consumer loops unchanged (bench/results/notes.md, v13 and v15).
   Value mTile, nTile;
-  if (spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK) {
+  if (promotes()) {
     Value panelTiles = e.mul(mTiles, e.i32(kPanelTiles));
     Value panelStart = e.mul(e.divu(local, panelTiles), e.i32(kPanelTiles));
     Value inPanel = e.remu(local, panelTiles);
@@ -583,51 +588,59 @@ SmallVector<Value> KernelBodyBuilder::mainLoop(const ScheduledTile &t,
   return results;
 }
 
-/// Block-scaled kernels: every k-block (one 128-wide K block of scales)
-/// runs its MMAs into a fresh accumulator, which is then scaled by its rows'
-/// A scales times its columns' B scales and added to the tile's sum in f32.
-/// Tiles 128 wide have registers for two such accumulators, A and B, which
-/// alternate so that k-block kb's MMAs run while kb - 1's partial sums are
-/// added. The loop takes k-blocks in pairs, A then B, so that each keeps its
-/// registers: swapping them at the back edge would copy accumulators while
-/// their MMAs run, which makes ptxas serialise all wgmma. Wider tiles have
-/// one (see below).
-SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
-                                                          Value stage,
-                                                          Value phase,
-                                                          Value consumerIndex) {
-  // This thread's two rows of A (rows past the tile's valid part, which are
-  // not stored, read row 0's scales so that no load leaves the array).
-  Value rows[2], row0 = warpRow0(consumerIndex);
-  for (int64_t h = 0; h < 2; ++h)
-    rows[h] = e.zext64(threadRow(c, row0, h));
-  Value scaleBlocksK = e.ceilDiv(K, e.i32(MGGEMM_SCALE_BLOCK));
-  Value scaleBlocksN = e.ceilDiv(N, e.i32(MGGEMM_SCALE_BLOCK));
-  // The tile's columns span `blocksOfB` 128-column blocks of B's scales: its
-  // n is a multiple of 64 and it starts at a multiple of n, so a tile 192
-  // wide starts on a block or half-way into one. Blocks past N (columns not
-  // stored) read N's last block, so that no load leaves the array.
-  int64_t blocksOfB = llvm::divideCeil(tile.n, MGGEMM_SCALE_BLOCK);
-  Value firstBlockOfB = e.divu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK));
-  Value lastBlockOfB = e.sub(scaleBlocksN, e.i32(1));
-  Value groupBlocksOfB = e.mul(e.zext64(c.group), e.zext64(scaleBlocksN));
-  SmallVector<Value> blockOfB;
-  for (int64_t j = 0; j < blocksOfB; ++j) {
-    Value column = e.minu(e.add(firstBlockOfB, e.i32(j)), lastBlockOfB);
-    blockOfB.push_back(
-        e.mul(e.add(groupBlocksOfB, e.zext64(column)), e.zext64(scaleBlocksK)));
-  }
-  // Whether the tile starts half-way into a block (only where n is not a
-  // multiple of 128).
-  Value startsMidBlock;
-  if (tile.n % MGGEMM_SCALE_BLOCK != 0)
-    startsMidBlock =
-        e.ugt(e.remu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK)), e.i32(0));
-  // {A scale of row 0, of row 1, B scale of each block} of k-block `kb` (the
-  // last one for kb past it).
-  int64_t numScales = 2 + blocksOfB;
+/// fp8 kernels: every k-block (128 wide: one K block of block scales) runs
+/// its MMAs into a fresh accumulator, which is then added to the tile's sum
+/// in f32, times its rows' A scales and its columns' B scales where those are
+/// block scales (row scales apply in the epilogue). Tiles 128 wide have
+/// registers for two such accumulators, A and B, which alternate so that
+/// k-block kb's MMAs run while kb - 1's partial sums are added. The loop takes
+/// k-blocks in pairs, A then B, so that each keeps its registers: swapping
+/// them at the back edge would copy accumulators while their MMAs run, which
+/// makes ptxas serialise all wgmma. Wider tiles have one (see below).
+SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
+                                                        Value stage,
+                                                        Value phase,
+                                                        Value consumerIndex) {
   Value lastBlock = e.sub(c.kBlocks, e.i32(1)); // kBlocks >= 1: K >= 1
+  // Block scales: {A scale of row 0, of row 1, B scale of each block} of
+  // k-block `kb` (the last one for kb past it).
+  bool blockScaled = spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK;
+  Value rows[2];               // this thread's two rows of A
+  SmallVector<Value> blockOfB; // the tile's blocks of B's scales
+  Value startsMidBlock;
+  int64_t numScales = 0;
+  if (blockScaled) {
+    // Rows past the tile's valid part, which are not stored, read row 0's
+    // scales, so that no load leaves the array.
+    Value row0 = warpRow0(consumerIndex);
+    for (int64_t h = 0; h < 2; ++h)
+      rows[h] = e.zext64(threadRow(c, row0, h));
+    Value scaleBlocksK = e.ceilDiv(K, e.i32(MGGEMM_SCALE_BLOCK));
+    Value scaleBlocksN = e.ceilDiv(N, e.i32(MGGEMM_SCALE_BLOCK));
+    // The tile's columns span `blocksOfB` 128-column blocks of B's scales:
+    // its n is a multiple of 64 and it starts at a multiple of n, so a tile
+    // 192 wide starts on a block or half-way into one. Blocks past N
+    // (columns not stored) read N's last block, so that no load leaves the
+    // array.
+    int64_t blocksOfB = llvm::divideCeil(tile.n, MGGEMM_SCALE_BLOCK);
+    Value firstBlockOfB = e.divu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK));
+    Value lastBlockOfB = e.sub(scaleBlocksN, e.i32(1));
+    Value groupBlocksOfB = e.mul(e.zext64(c.group), e.zext64(scaleBlocksN));
+    for (int64_t j = 0; j < blocksOfB; ++j) {
+      Value column = e.minu(e.add(firstBlockOfB, e.i32(j)), lastBlockOfB);
+      blockOfB.push_back(e.mul(e.add(groupBlocksOfB, e.zext64(column)),
+                               e.zext64(scaleBlocksK)));
+    }
+    // Whether the tile starts half-way into a block (only where n is not a
+    // multiple of 128).
+    if (tile.n % MGGEMM_SCALE_BLOCK != 0)
+      startsMidBlock =
+          e.ugt(e.remu(c.colStart, e.i32(MGGEMM_SCALE_BLOCK)), e.i32(0));
+    numScales = 2 + blocksOfB;
+  }
   auto loadScales = [&](Value kb) -> SmallVector<Value> {
+    if (!blockScaled)
+      return {};
     Value block = e.zext64(e.minu(kb, lastBlock));
     Value column = e.mul(block, e.zext64(M));
     SmallVector<Value> scales = {e.loadF32(scaleA, e.add(column, rows[0])),
@@ -636,25 +649,27 @@ SmallVector<Value> KernelBodyBuilder::blockScaledMainLoop(const TileCoords &c,
       scales.push_back(e.loadF32(scaleB, e.add(b, block)));
     return scales;
   };
-  // sum += partial * (A scale of its row * B scale of its columns), register
-  // by register; register i holds row (i % 4) / 2 of the thread's two and a
-  // column of the tile's 64-column chunk i / 32. Chunk q lies in block q / 2
-  // of the tile's, or, where the tile starts half-way into a block, in block
-  // (q + 1) / 2.
+  // sum += partial, times its block scales if any (A scale of its row * B
+  // scale of its columns), register by register; register i holds row
+  // (i % 4) / 2 of the thread's two and a column of the tile's 64-column
+  // chunk i / 32. Chunk q lies in block q / 2 of the tile's, or, where the
+  // tile starts half-way into a block, in block (q + 1) / 2.
   auto addScaled = [&](Value sum, Value partial, ValueRange scales) {
     SmallVector<Value> factor; // [chunk][row]
-    for (int64_t q = 0; q < tile.n / 64; ++q) {
+    for (int64_t q = 0; blockScaled && q < tile.n / 64; ++q) {
       Value scaleOfB = scales[2 + q / 2];
       if (q % 2 == 1 && startsMidBlock)
         scaleOfB = e.select(startsMidBlock, scales[2 + (q + 1) / 2], scaleOfB);
       for (int64_t h = 0; h < 2; ++h)
         factor.push_back(e.mulF(scales[h], scaleOfB));
     }
-    for (int64_t i = 0; i < tile.n / 2; ++i)
+    for (int64_t i = 0; i < tile.n / 2; ++i) {
+      Value p = e.extract(partial, i), s = e.extract(sum, i);
       sum = e.insert(sum,
-                     e.fma(e.extract(partial, i),
-                           factor[i / 32 * 2 + i % 4 / 2], e.extract(sum, i)),
+                     blockScaled ? e.fma(p, factor[i / 32 * 2 + i % 4 / 2], s)
+                                 : e.addF(s, p),
                      i);
+    }
     return sum;
   };
   auto zero = [&] { return e.fenceAccumulator(e.zeroAccumulator(tile.n / 2)); };
@@ -770,9 +785,8 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
     TileCoords c = tileCoords(t);
     auto compute = [&]() -> SmallVector<Value> {
       SmallVector<Value> results =
-          spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK
-              ? blockScaledMainLoop(c, stage, phase, consumerIndex)
-              : mainLoop(t, c, stage, phase, consumerIndex);
+          promotes() ? promotingMainLoop(c, stage, phase, consumerIndex)
+                     : mainLoop(t, c, stage, phase, consumerIndex);
       storeTile(results[0], c, consumerIndex);
       return {results[1], results[2]};
     };
@@ -781,10 +795,9 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
     // weight-bound MoE layers, and in a group's last m-tile) would compute
     // and store nothing, so it only passes the stages on. Not for
     // grad_weight, whose consumers meet at a barrier when a k-block runs
-    // past the group, nor for block-scaled kernels on clusters, which would
-    // run out of registers with both paths.
-    if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT ||
-        (cluster > 1 && spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK))
+    // past the group, nor for the fp8 kernels on clusters, which would run out
+    // of registers with both paths.
+    if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT || (cluster > 1 && promotes()))
       return compute();
     Value busy = e.ult(e.mul(consumerIndex, e.i32(64)), c.rowsValid);
     return e.ifThenElse(busy, TypeRange{stage.getType(), phase.getType()},
@@ -875,10 +888,10 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
                         e.mul(e.divu(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)),
                               e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
   Value isLeader = e.eq(lane, e.i32(0));
-  // Block-scaled kernels store every box themselves: with TMA stores they ran
-  // 3-9% slower on the H100 (bench/results/notes.md, v11).
+  // The promoting kernels store every box themselves: the block-scaled ones
+  // ran 3-9% slower with TMA stores (bench/results/notes.md, v11 and v17).
   Value wholeBox =
-      spec.dtype == MGGEMM_DTYPE_E4M3_BLOCK
+      promotes()
           ? e.boolean(false)
           : e.ule(e.add(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)), c.rowsValid);
   // stmatrix: lanes 8i..8i+7 address the rows of matrix i, which is the

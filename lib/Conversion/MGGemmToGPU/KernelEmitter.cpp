@@ -226,6 +226,10 @@ Value KernelEmitter::loadF32(Value pointer, Value index) {
   return LLVM::LoadOp::create(b, loc, b.getF32Type(), address, /*alignment=*/4);
 }
 
+Value KernelEmitter::addF(Value a, Value b_) {
+  return arith::AddFOp::create(b, loc, a, b_);
+}
+
 Value KernelEmitter::mulF(Value a, Value b_) {
   return arith::MulFOp::create(b, loc, a, b_);
 }

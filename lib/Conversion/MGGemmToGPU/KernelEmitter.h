@@ -89,6 +89,7 @@ public:
   Value gep(Value pointer, Value byteOffset);
   Value loadI32(Value pointer, Value index);
   Value loadF32(Value pointer, Value index);
+  Value addF(Value a, Value b);
   Value mulF(Value a, Value b);
   /// a * b + c, rounded once.
   Value fma(Value a, Value b, Value c);

@@ -224,17 +224,24 @@ func.func @tail_pairs_one_box(%x: memref<?x7168xbf16>, %w: memref<8x4096x7168xbf
 
 // -----
 
-// A scaled (fp8) forward product: its maps are encoded for dtype 2 (e4m3)
+// A row-scaled fp8 forward product: its maps are encoded for dtype 2 (e4m3)
 // with k = 128 (one 128-byte row of fp8), the launch passes the two scale
-// arrays after M, N, K, G, and the kernel runs e4m3 wgmma k32 steps and
-// multiplies each accumulator by the scales of its row and column.
+// arrays after M, N, K, G, and the kernel runs e4m3 wgmma k32 steps. Each
+// k-block's first wgmma overwrites the partial sums (scale-d zero); once they
+// are done they are added to the tile's sum in f32 (no FMA: row scales apply
+// in the epilogue, which multiplies each sum by the scales of its row and
+// column).
 
 // CHECK-LABEL: func.func @scaled
-// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c0_i32{{.*}}, %c2_i32{{.*}}, %c128_i32{{.*}}, %c256_i32{{.*}}, %c128_i32
-// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_m128n256k128s4c2
+// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c0_i32{{.*}}, %c2_i32{{.*}}, %c128_i32{{.*}}, %c192_i32{{.*}}, %c128_i32
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_m128n192k128s4c2
 // CHECK-SAME:        args(%{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.array<16 x i64>, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : i32, %{{[^:]*}} : !llvm.ptr<1>, %{{[^:]*}} : !llvm.ptr<1>)
-// CHECK:       gpu.func @mggemm_forward_e4m3_m128n256k128s4c2({{.*}}, %{{.*}}: i32, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>)
-// CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK:       gpu.func @mggemm_forward_e4m3_m128n192k128s4c2({{.*}}, %{{.*}}: i32, %{{.*}}: !llvm.ptr<1>, %{{.*}}: !llvm.ptr<1>)
+// CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK:         nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK-NOT:     llvm.intr.fma
+// CHECK:         arith.addf
 // CHECK:         llvm.load %{{.*}} : !llvm.ptr<1> -> f32
 // CHECK:         arith.mulf
 // CHECK:         arith.mulf
@@ -243,7 +250,7 @@ func.func @scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
                   %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
   mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x7168xf8E4M3FN>, memref<8x4096x7168xf8E4M3FN>, memref<?xf32>, memref<8x4096xf32>, memref<8xi32>)
       outs(%y : memref<?x4096xbf16>)
-      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+      {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 128, stages = 4, cluster_m = 2>}
   return
 }
 

@@ -326,9 +326,20 @@ func.func @block_scales_groups(%x: tensor<?x256xf8E4M3FN>, %w: tensor<4x256x256x
 func.func @block_scales_tile_n(%x: memref<?x256xf8E4M3FN>, %w: memref<4x256x256xf8E4M3FN>,
                                %sx: memref<2x?xf32>, %sw: memref<4x2x2xf32>,
                                %sizes: memref<4xi32>, %y: memref<?x256xbf16>) {
-  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4> has n = 256, but block-scaled products need n <= 192 (two f32 accumulators of the tile must fit the consumers' registers)}}
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4> has n = 256, but fp8 products need n <= 192 (two f32 accumulators of the tile must fit the consumers' registers)}}
   mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<4x256x256xf8E4M3FN>, memref<2x?xf32>, memref<4x2x2xf32>, memref<4xi32>)
       outs(%y : memref<?x256xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4>}
+  return
+}
+
+// -----
+
+func.func @row_scales_tile_n(%x: memref<?x256xf8E4M3FN>, %w: memref<4x256x256xf8E4M3FN>,
+                             %sx: memref<?xf32>, %sw: memref<4x256xf32>,
+                             %sizes: memref<4xi32>, %y: memref<?x256xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2> has n = 256, but fp8 products need n <= 192 (two f32 accumulators of the tile must fit the consumers' registers)}}
+  mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<4x256x256xf8E4M3FN>, memref<?xf32>, memref<4x256xf32>, memref<4xi32>)
+      outs(%y : memref<?x256xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
   return
 }
 

@@ -177,7 +177,7 @@ func.func @scaled_grouped_matmul_tensor(%x: tensor<?x7168xf8E4M3FN>, %w: tensor<
 }
 
 // CHECK-LABEL: func.func @scaled_grouped_matmul_memref(
-// CHECK:         mggemm.scaled_grouped_matmul ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : memref<?x256xf8E4M3FN>, memref<2x128x256xf8E4M3FN>, memref<?xf32>, memref<2x128xf32>, memref<2xi32>) outs(%{{.*}} : memref<?x128xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+// CHECK:         mggemm.scaled_grouped_matmul ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : memref<?x256xf8E4M3FN>, memref<2x128x256xf8E4M3FN>, memref<?xf32>, memref<2x128xf32>, memref<2xi32>) outs(%{{.*}} : memref<?x128xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 128, stages = 4, cluster_m = 2>}
 // CHECK-NOT:     ->
 func.func @scaled_grouped_matmul_memref(%x: memref<?x256xf8E4M3FN>, %w: memref<2x128x256xf8E4M3FN>,
                                         %sx: memref<?xf32>, %sw: memref<2x128xf32>,
@@ -186,7 +186,7 @@ func.func @scaled_grouped_matmul_memref(%x: memref<?x256xf8E4M3FN>, %w: memref<2
       ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<2x128x256xf8E4M3FN>,
                                      memref<?xf32>, memref<2x128xf32>, memref<2xi32>)
       outs(%y : memref<?x128xbf16>)
-      {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+      {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 128, stages = 4, cluster_m = 2>}
   return
 }
 

@@ -19,8 +19,8 @@ using namespace mlir::mggemm;
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// The widest tile whose two accumulators fit a block-scaled consumer.
-constexpr int64_t kMaxBlockScaledTileN = 192;
+/// The widest tile whose two accumulators fit an fp8 consumer.
+constexpr int64_t kMaxScaledTileN = 192;
 
 /// The symbolic dimensions every grouped GEMM operand is made of; block
 /// scales count 128-wide blocks of N and K.
@@ -362,13 +362,12 @@ LogicalResult ScaledGroupedMatmulOp::verify() {
                             {"sizes", getSizes(), {Dim::G}}, {getInit()},
                             {getTileConfigAttr()}, scales)))
     return failure();
-  // Block-scaled kernels keep the tile's partial sums of a K block and its
-  // scaled sum, two f32 accumulators, in the consumers' registers.
+  // fp8 kernels keep the tile's partial sums of a K block and its sum, two
+  // f32 accumulators, in the consumers' registers.
   TileConfigAttr tile = getTileConfigAttr();
-  if (isBlockScaled() && tile && tile.getN() > kMaxBlockScaledTileN)
+  if (tile && tile.getN() > kMaxScaledTileN)
     return emitOpError() << "tile config " << tile << " has n = " << tile.getN()
-                         << ", but block-scaled products need n <= "
-                         << kMaxBlockScaledTileN
+                         << ", but fp8 products need n <= " << kMaxScaledTileN
                          << " (two f32 accumulators of the tile must fit the "
                             "consumers' registers)";
   return success();
