@@ -43,6 +43,8 @@ for tool in memcheck racecheck synccheck initcheck; do
         # shellcheck disable=SC2086
         sanitize "$tool" "$fp8_tile" --dtype $dtype $shape
       done
+      # shellcheck disable=SC2086
+      sanitize "$tool" "128x256x128s4c$c" --dtype e4m3_fast $shape
     done
   done
 done

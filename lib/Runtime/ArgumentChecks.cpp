@@ -64,7 +64,7 @@ mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "dtype %d is not a mggemmDtype (MGGEMM_DTYPE_BF16 = 0, "
                 "MGGEMM_DTYPE_F16 = 1, MGGEMM_DTYPE_E4M3 = 2, "
-                "MGGEMM_DTYPE_E4M3_BLOCK = 3)",
+                "MGGEMM_DTYPE_E4M3_BLOCK = 3, MGGEMM_DTYPE_E4M3_FAST = 4)",
                 (int)dtype);
   if ((bool)mggemmDtypeIsScaled(dtype) != scaled)
     return fail(MGGEMM_ERROR_INVALID_VALUE,

@@ -80,7 +80,7 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
   if (!mggemmIsDtype(dtype))
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "dtype %d is not a mggemmDtype (0 = bf16, 1 = f16, 2 = e4m3, "
-                "3 = e4m3_block)",
+                "3 = e4m3_block, 4 = e4m3_fast)",
                 (int)dtype);
   if (tile.m <= 0 || tile.n <= 0 || tile.k <= 0 || tile.stages <= 0)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
@@ -122,6 +122,7 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
     break;
   case MGGEMM_DTYPE_E4M3: // TMA copies bytes; the type only matters to wgmma
   case MGGEMM_DTYPE_E4M3_BLOCK:
+  case MGGEMM_DTYPE_E4M3_FAST:
     out.dataType = cu::TENSOR_MAP_DATA_TYPE_UINT8;
     break;
   }

@@ -48,6 +48,7 @@ class Dtype(enum.IntEnum):
     F16 = 1
     E4M3 = 2  # float8_e4m3fn operands with f32 row scales, bf16 output
     E4M3_BLOCK = 3  # the same with 1x128 / 128x128 block scales
+    E4M3_FAST = 4  # row scales, summed in the tensor cores over all of K
 
 
 class Kind(enum.IntEnum):

@@ -13,7 +13,8 @@ to float8_e4m3fn before timing) against ``torch._scaled_grouped_mm`` (in the
 ``torch_grouped_mm`` column; the loop has no fp8 form and is left out of those
 cases). Both add the tensor cores' sums up in f32 as they go (torch's default
 ``use_fast_accum=False``); fp8 sums kept in the tensor cores over all of K lose
-precision.
+precision; ``fp8_fast_forward`` times that way on both sides (mggemm's
+``fast_accum=True``, torch's ``use_fast_accum=True``).
 ``fp8_block_forward`` times the forward product with block scales (1 x 128
 for X, 128 x 128 for W) against a per-expert loop of
 ``torch.nn.functional.scaled_mm`` (BlockWise1x128 x BlockWise128x128; torch
@@ -59,7 +60,7 @@ ANCHOR_SHAPES: Tuple[Shape, ...] = (
     (8, 32768, 4096, 14336),
     (128, 8192, 2048, 7168),
 )
-FP8_VARIANTS = ("fp8_forward", "fp8_grad_input", "fp8_block_forward")
+FP8_VARIANTS = ("fp8_forward", "fp8_grad_input", "fp8_block_forward", "fp8_fast_forward")
 VARIANTS = ("forward", "grad_input", "grad_weight", *FP8_VARIANTS)
 #: What runs without --variants: the bf16/f16 products.
 DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
@@ -67,7 +68,7 @@ SPLITS = ("balanced", "imbalanced")
 IMPLS = ("mggemm", "torch_grouped_mm", "loop")
 #: Implementations that have no form of a variant (left out of its cases).
 NO_FORM = {"fp8_forward": ("loop",), "fp8_grad_input": ("loop",),
-           "fp8_block_forward": ("torch_grouped_mm",)}
+           "fp8_block_forward": ("torch_grouped_mm",), "fp8_fast_forward": ("loop",)}
 DTYPES = {"bf16": "bfloat16", "f16": "float16"}
 
 #: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
@@ -133,7 +134,7 @@ def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
     once (fp8: one-byte inputs, a bf16 output; scales are negligible)."""
     g, m, n, k = shape
     x, w, y = m * k, g * n * k, m * n
-    if variant in ("fp8_forward", "fp8_block_forward"):
+    if variant in ("fp8_forward", "fp8_block_forward", "fp8_fast_forward"):
         return x + w + 2 * y
     if variant == "fp8_grad_input":  # dY, Wᵀ in fp8, dX [M, K] in bf16
         return y + w + 2 * x
@@ -198,13 +199,16 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
     if variant == "fp8_block_forward" and impl == "loop":
         return _scaled_mm_loop(copies, bounds)
     if variant in FP8_VARIANTS:  # copies: (a, b, scale_a, scale_b)
+        fast = variant == "fp8_fast_forward"
         if impl == "mggemm":
             return lambda i: ops.grouped_mm(copies[i][0], copies[i][1], sizes,
-                                            scale_x=copies[i][2], scale_w=copies[i][3])
+                                            scale_x=copies[i][2], scale_w=copies[i][3],
+                                            fast_accum=fast)
         if impl == "torch_grouped_mm":
             return lambda i: torch._scaled_grouped_mm(
                 copies[i][0], copies[i][1].transpose(-2, -1), scale_a=copies[i][2],
-                scale_b=copies[i][3], offs=offs, out_dtype=torch.bfloat16)
+                scale_b=copies[i][3], offs=offs, out_dtype=torch.bfloat16,
+                use_fast_accum=fast)
         raise ValueError(f"{impl} has no fp8 form (see NO_FORM)")
     if impl == "mggemm":
         by_variant: Dict[str, Callable[..., Any]] = {
@@ -394,13 +398,13 @@ class Bench:
             "forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
         out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k),
                       "fp8_forward": (m, n), "fp8_grad_input": (m, k),
-                      "fp8_block_forward": (m, n)}
+                      "fp8_block_forward": (m, n), "fp8_fast_forward": (m, n)}
         refs = {"forward": lambda: reference.reference_forward(x, w, sizes),
                 "grad_input": lambda: reference.reference_grad_input(dy, w, sizes),
                 "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
         from .ops import quantize_fp8_blockwise, quantize_fp8_rowwise
 
-        for variant, (a, b) in (("fp8_forward", (x, w)),
+        for variant, (a, b) in (("fp8_forward", (x, w)), ("fp8_fast_forward", (x, w)),
                                 ("fp8_grad_input", (dy, w.transpose(1, 2))),
                                 ("fp8_block_forward", (x, w))):
             if variant in self.args.variants:

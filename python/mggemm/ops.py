@@ -147,20 +147,31 @@ def _grouped_mm_grad_weight_fake(dy: torch.Tensor, x: torch.Tensor, sizes: torch
 # ----------------------------------------------------------------- fp8
 
 
+def _scaled_kernel_dtype(scale_x: torch.Tensor, fast_accum: bool) -> Dtype:
+    """The runtime dtype of a scaled product: block scales are 2-D."""
+    if scale_x.dim() == 2:
+        if fast_accum:
+            raise ValueError("fast_accum=True takes row scales: block scales change with "
+                             "each 128-wide block of K, so their sums are always added "
+                             "up in f32")
+        return Dtype.E4M3_BLOCK
+    return Dtype.E4M3_FAST if fast_accum else Dtype.E4M3
+
+
 @torch.library.custom_op("mggemm::scaled_grouped_mm", mutates_args=())
 def _scaled_grouped_mm(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
-                       scale_w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+                       scale_w: torch.Tensor, sizes: torch.Tensor,
+                       fast_accum: bool = False) -> torch.Tensor:
     p = check_scaled_forward(_spec("x", x, True), _spec("w", w, True),
                              _spec("scale_x", scale_x, True), _spec("scale_w", scale_w, True),
                              _spec("sizes", sizes, True))
     y = torch.empty((p.M, p.N), dtype=torch.bfloat16, device=x.device)
     if p.M == 0:
         return y
-    dtype = DTYPE_CODES[p.dtype]
-    if scale_x.dim() == 2:
+    dtype = _scaled_kernel_dtype(scale_x, fast_accum)
+    if dtype == Dtype.E4M3_BLOCK:
         # The kernel reads block scales of x K-block-major, [ceil(K/128), M]:
         # a view of column-major [M, ceil(K/128)] scales, a copy of others.
-        dtype = Dtype.E4M3_BLOCK
         scale_x = scale_x.t().contiguous()
     rt = runtime()
     with _on_device(x.device):
@@ -172,10 +183,12 @@ def _scaled_grouped_mm(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
 
 @_scaled_grouped_mm.register_fake
 def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
-                            scale_w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+                            scale_w: torch.Tensor, sizes: torch.Tensor,
+                            fast_accum: bool = False) -> torch.Tensor:
     p = check_scaled_forward(_spec("x", x, False), _spec("w", w, False),
                              _spec("scale_x", scale_x, False), _spec("scale_w", scale_w, False),
                              _spec("sizes", sizes, False))
+    _scaled_kernel_dtype(scale_x, fast_accum)
     return x.new_empty((p.M, p.N), dtype=torch.bfloat16)
 
 
@@ -329,7 +342,8 @@ _grouped_mm.register_autograd(_backward, setup_context=_setup_context)
 
 def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor, *,
                scale_x: Optional[torch.Tensor] = None,
-               scale_w: Optional[torch.Tensor] = None) -> torch.Tensor:
+               scale_w: Optional[torch.Tensor] = None,
+               fast_accum: bool = False) -> torch.Tensor:
     """Y[M, N] with Y_g = X_g · W[g]ᵀ for each group g (differentiable).
 
     x: [M, K] rows sorted by group; w: [G, N, K] (stacked nn.Linear
@@ -346,7 +360,13 @@ def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor, *,
     ceil(K/128)], one per 1 x 128 block of x (column-major is read in place,
     other layouts are copied), and ``scale_w`` [G, ceil(N/128),
     ceil(K/128)], one per 128 x 128 block of w; each 128-wide K block's
-    partial sums are scaled in f32 as they are added. Not differentiable (see
+    partial sums are scaled in f32 as they are added. The tensor cores sum
+    each 128-wide block of K and the kernel adds those sums in f32;
+    ``fast_accum=True`` (row scales only) sums in the tensor cores over all
+    of K instead, as torch's ``use_fast_accum=True``: about 10% faster, but
+    their running sum keeps about 14 bits, so products that do not cancel
+    lose precision as K grows (7-21% off on nonnegative operands with K of
+    4096-14336, bench/results/notes.md v18). Not differentiable (see
     ``grouped_mm_fp8`` for training in fp8); the fp8 input gradient is this
     product on the quantized ``dy`` and ``w.transpose(1, 2).contiguous()``
     (``[G, K, N]``, scales ``[G, K]``), see ``quantize_fp8_rowwise``.
@@ -359,7 +379,7 @@ def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor, *,
             "grouped_mm takes both scale_x and scale_w (fp8 inputs) or neither "
             f"(bf16/f16 inputs); got only {'scale_x' if scale_w is None else 'scale_w'}"
         )
-    return _scaled_grouped_mm(x, w, scale_x, scale_w, sizes)
+    return _scaled_grouped_mm(x, w, scale_x, scale_w, sizes, fast_accum)
 
 
 def grouped_mm_grad_input(dy: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:

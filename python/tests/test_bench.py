@@ -59,6 +59,7 @@ def test_fp8_variant_is_opt_in_without_the_loop() -> None:
     assert variant_impls("fp8_grad_input", impls) == ["mggemm", "torch_grouped_mm"]
     # torch has no grouped block-scaled product on sm_90: its peer is the loop.
     assert variant_impls("fp8_block_forward", impls) == ["mggemm", "loop"]
+    assert variant_impls("fp8_fast_forward", impls) == ["mggemm", "torch_grouped_mm"]
     assert variant_impls("forward", impls) == impls
 
 
@@ -72,6 +73,7 @@ def test_flops_and_traffic() -> None:
     assert min_bytes("fp8_forward", shape) == 128 * 2048 * 7168 + 8192 * 7168 + 8192 * 2048 * 2
     assert min_bytes("fp8_grad_input", shape) == 128 * 2048 * 7168 + 8192 * 2048 + 8192 * 7168 * 2
     assert min_bytes("fp8_block_forward", shape) == min_bytes("fp8_forward", shape)
+    assert min_bytes("fp8_fast_forward", shape) == min_bytes("fp8_forward", shape)
 
 
 def test_summary_table_from_synthetic_result() -> None:

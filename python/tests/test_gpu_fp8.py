@@ -86,6 +86,21 @@ def test_nonnegative_operands_keep_precision(blocks: bool) -> None:
     check_close(y, reference_scaled_forward(qx, qw, sx, sw, p.sizes), REL_TOL, "nonnegative")
 
 
+def test_fast_accum_matches_torch_fast_accum() -> None:
+    # Sums kept in the tensor cores over all of K, as torch's use_fast_accum:
+    # within bf16 rounding of the reference on operands that cancel.
+    p, qx, qw, sx, sw = quantized([777, 1024, 0, 2300], 2048, 4096, seed=7)
+    y = mggemm.grouped_mm(qx, qw, p.sizes, scale_x=sx, scale_w=sw, fast_accum=True)
+    check_close(y, reference_scaled_forward(qx, qw, sx, sw, p.sizes), REL_TOL, "fast_accum")
+    try:
+        ref = torch._scaled_grouped_mm(qx, qw.transpose(-2, -1), scale_a=sx, scale_b=sw,
+                                       offs=p.offs, out_dtype=torch.bfloat16,
+                                       use_fast_accum=True)
+    except (RuntimeError, AttributeError, TypeError) as err:
+        pytest.skip(f"torch._scaled_grouped_mm(use_fast_accum=True) unavailable here: {err}")
+    check_close(y, ref.float(), REL_TOL, "vs torch._scaled_grouped_mm, fast accumulation")
+
+
 def test_block_scaled_matches_torch_scaled_mm() -> None:
     try:
         from torch.nn.functional import ScalingType, scaled_mm

@@ -28,7 +28,7 @@ def operands(m: int = M, k: int = K):  # type: ignore[no-untyped-def]
 def test_op_is_registered() -> None:
     schema = str(torch.ops.mggemm.scaled_grouped_mm.default._schema)
     assert schema.startswith("mggemm::scaled_grouped_mm(Tensor x, Tensor w, Tensor scale_x, "
-                             "Tensor scale_w, Tensor sizes) -> Tensor")
+                             "Tensor scale_w, Tensor sizes, bool fast_accum=False) -> Tensor")
 
 
 @pytest.mark.parametrize("m", [M, 0])
@@ -106,6 +106,15 @@ def test_block_scaled_shapes_propagate_on_meta() -> None:
     sx, sw = meta(M, 3, dtype=torch.float32), meta(G, 1, 3, dtype=torch.float32)
     y = mggemm.grouped_mm(x, w, sizes, scale_x=sx, scale_w=sw)
     assert y.shape == (M, N) and y.dtype == torch.bfloat16
+
+
+def test_fast_accum_takes_row_scales_only() -> None:
+    x, w, sx, sw, sizes = operands(k=320)
+    y = mggemm.grouped_mm(x, w, sizes, scale_x=sx, scale_w=sw, fast_accum=True)
+    assert y.shape == (M, N) and y.dtype == torch.bfloat16
+    bsx, bsw = meta(M, 3, dtype=torch.float32), meta(G, 1, 3, dtype=torch.float32)
+    with pytest.raises(ValueError, match=r"fast_accum=True takes row scales"):
+        mggemm.grouped_mm(x, w, sizes, scale_x=bsx, scale_w=bsw, fast_accum=True)
 
 
 @pytest.mark.parametrize("shape", [(M, 320), (G, 136, 320), (G, 128, 256)])

@@ -264,6 +264,7 @@ void mggemm::run::fillRandom(void *data, int64_t count, mggemmDtype dtype,
     break;
   case MGGEMM_DTYPE_E4M3:
   case MGGEMM_DTYPE_E4M3_BLOCK:
+  case MGGEMM_DTYPE_E4M3_FAST:
     fillRandomKernel<<<gridFor(count), kThreads, 0, cudaStream>>>(
         (__nv_fp8_e4m3 *)data, count, center, scale, key);
     break;
@@ -312,6 +313,7 @@ void mggemm::run::referenceProduct(const ReferenceProduct &p, mggemmDtype dtype,
     break;
   case MGGEMM_DTYPE_E4M3:
   case MGGEMM_DTYPE_E4M3_BLOCK:
+  case MGGEMM_DTYPE_E4M3_FAST:
     referenceKernel<__nv_fp8_e4m3><<<grid, kThreads, 0, stream>>>(p, rowTiles);
     break;
   }

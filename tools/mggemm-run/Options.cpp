@@ -51,10 +51,13 @@ static const char *const kUsage =
     "  --split balanced|imbalanced|random how M is cut into G groups\n"
     "  --random-shape                     pick G, M, N, K and sizes from "
     "--seed\n"
-    "  --dtype bf16|f16|e4m3|e4m3_block   (bf16; e4m3: fp8 operands with\n"
+    "  --dtype bf16|f16|e4m3|e4m3_block|e4m3_fast\n"
+    "                                     (bf16; e4m3: fp8 operands with\n"
     "                                     random f32 row scales, forward;\n"
     "                                     e4m3_block: with 1x128 and\n"
-    "                                     128x128 block scales)\n"
+    "                                     128x128 block scales; e4m3_fast:\n"
+    "                                     row scales, summed in the tensor\n"
+    "                                     cores over all of K)\n"
     "  --seed S                           data and split seed (0)\n"
     "  --nonnegative                      operands drawn from [0, s), not\n"
     "                                     [-s, s): sums without cancellation\n"
@@ -219,6 +222,8 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
         o.dtype = MGGEMM_DTYPE_E4M3;
       else if (!strcmp(v, "e4m3_block"))
         o.dtype = MGGEMM_DTYPE_E4M3_BLOCK;
+      else if (!strcmp(v, "e4m3_fast"))
+        o.dtype = MGGEMM_DTYPE_E4M3_FAST;
       else {
         fprintf(stderr, "mggemm-run: unknown dtype '%s'\n", v);
         return false;

@@ -79,11 +79,13 @@ StressCase makeCase(uint64_t seed, int64_t index, int64_t maxGroups) {
   c.seed = random.next();
   c.variant = (Variant)random.between(0, 3);
   c.dtype = random.uniform() < 0.8 ? MGGEMM_DTYPE_BF16 : MGGEMM_DTYPE_F16;
-  // A third of the forward cases are scaled fp8 products, row-wise or
-  // block-wise.
-  if (c.variant == Variant::Forward && random.uniform() < 0.33)
-    c.dtype =
-        random.uniform() < 0.5 ? MGGEMM_DTYPE_E4M3 : MGGEMM_DTYPE_E4M3_BLOCK;
+  // A third of the forward cases are scaled fp8 products: row-wise,
+  // block-wise or row-wise summed in the tensor cores.
+  if (c.variant == Variant::Forward && random.uniform() < 0.33) {
+    const mggemmDtype fp8[] = {MGGEMM_DTYPE_E4M3, MGGEMM_DTYPE_E4M3_BLOCK,
+                               MGGEMM_DTYPE_E4M3_FAST};
+    c.dtype = fp8[random.between(0, 2)];
+  }
   Problem &p = c.problem;
   p.G = logUniform(random, 1, maxGroups);
   p.N = pickDim(random);

@@ -177,7 +177,7 @@ void testDimensionChecks() {
 }
 
 void testDtypeChecks() {
-  for (int dtype : {-1, 4, 7}) {
+  for (int dtype : {-1, 5, 7}) {
     EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
                                  (mggemmDtype)dtype, 0),
                    "dtype", "MGGEMM_DTYPE_BF16");
@@ -530,8 +530,9 @@ void testLibraryTable() {
   // The selection picks an entry of the library for every kind and dtype
   // the library supports.
   for (int kind = 0; kind < 3; ++kind) {
-    for (mggemmDtype dtype : {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16,
-                              MGGEMM_DTYPE_E4M3, MGGEMM_DTYPE_E4M3_BLOCK}) {
+    for (mggemmDtype dtype :
+         {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3,
+          MGGEMM_DTYPE_E4M3_BLOCK, MGGEMM_DTYPE_E4M3_FAST}) {
       CHECK(librarySupports(kind, dtype) ==
             (!mggemmDtypeIsScaled(dtype) || kind == MGGEMM_KIND_FORWARD));
       if (!librarySupports(kind, dtype))

@@ -166,6 +166,9 @@ void testOptionsAndProblems() {
   CHECK(parse({"--dtype", "e4m3_block"}, blocks) &&
         blocks.dtype == MGGEMM_DTYPE_E4M3_BLOCK);
   CHECK(!parse({"--dtype", "e4m3_block", "--variant", "grad_weight"}, bad));
+  Options fast;
+  CHECK(parse({"--dtype", "e4m3_fast"}, fast) &&
+        fast.dtype == MGGEMM_DTYPE_E4M3_FAST);
   CHECK(!parse({"--dtype", "e5m2"}, bad));
 
   Options mismatch;

@@ -14,7 +14,8 @@
  *   4  sizes                         global, int32[G]
  *   5  M, N, K, G                    int32 each: the op's dimensions
  * Scaled (fp8) kernels take two more, f32 in global memory, row-wise
- * (e4m3) or block-wise (e4m3_block; KB = ceil(K/128), NB = ceil(N/128)):
+ * (e4m3, e4m3_fast) or block-wise (e4m3_block; KB = ceil(K/128),
+ * NB = ceil(N/128)):
  *   9  scale of A                    [M], or [KB, M]: per 128 K of a row
  *  10  scale of B                    [G, N], or [G, NB, KB]: per 128 x 128
  *
@@ -49,22 +50,39 @@ typedef enum {
  * e4m3 (f8E4M3FN) product is bf16 and its operands come with f32 scales
  * (see mggemmScaledForward in mggemm.h): per row (MGGEMM_DTYPE_E4M3, the
  * torch._scaled_grouped_mm convention) or per block (MGGEMM_DTYPE_E4M3_BLOCK:
- * 1 x 128 for A, 128 x 128 for B, the DeepGEMM convention). */
+ * 1 x 128 for A, 128 x 128 for B, the DeepGEMM convention). Both add the
+ * tensor cores' sums of each 128-wide K block in f32. MGGEMM_DTYPE_E4M3_FAST
+ * is MGGEMM_DTYPE_E4M3 summed in the tensor cores over all of K, as
+ * torch._scaled_grouped_mm's use_fast_accum: faster, and less precise where
+ * the products do not cancel (bench/results/notes.md, v18). */
 typedef enum {
   MGGEMM_DTYPE_BF16 = 0,
   MGGEMM_DTYPE_F16 = 1,
   MGGEMM_DTYPE_E4M3 = 2,
   MGGEMM_DTYPE_E4M3_BLOCK = 3,
+  MGGEMM_DTYPE_E4M3_FAST = 4,
 } mggemmDtype;
 
 /* Whether `dtype` is one of the values above. */
 static inline int mggemmIsDtype(mggemmDtype dtype) {
-  return dtype == MGGEMM_DTYPE_BF16 || dtype == MGGEMM_DTYPE_F16 ||
-         dtype == MGGEMM_DTYPE_E4M3 || dtype == MGGEMM_DTYPE_E4M3_BLOCK;
+  return dtype >= MGGEMM_DTYPE_BF16 && dtype <= MGGEMM_DTYPE_E4M3_FAST;
 }
 
 /* Whether operands of `dtype` come with scales (kernel parameters 8, 9). */
 static inline int mggemmDtypeIsScaled(mggemmDtype dtype) {
+  return dtype == MGGEMM_DTYPE_E4M3 || dtype == MGGEMM_DTYPE_E4M3_BLOCK ||
+         dtype == MGGEMM_DTYPE_E4M3_FAST;
+}
+
+/* Whether the scales of `dtype` are per row of A and of B (applied to the
+ * finished sums). */
+static inline int mggemmDtypeIsRowScaled(mggemmDtype dtype) {
+  return dtype == MGGEMM_DTYPE_E4M3 || dtype == MGGEMM_DTYPE_E4M3_FAST;
+}
+
+/* Whether kernels of `dtype` add each 128-wide K block's tensor-core sums up
+ * in f32 (two accumulators: tiles up to n = 192). */
+static inline int mggemmDtypePromotes(mggemmDtype dtype) {
   return dtype == MGGEMM_DTYPE_E4M3 || dtype == MGGEMM_DTYPE_E4M3_BLOCK;
 }
 
@@ -131,6 +149,8 @@ static inline const char *mggemmDtypeName(mggemmDtype dtype) {
     return "e4m3";
   case MGGEMM_DTYPE_E4M3_BLOCK:
     return "e4m3_block";
+  case MGGEMM_DTYPE_E4M3_FAST:
+    return "e4m3_fast";
   }
   return "unknown";
 }
@@ -210,11 +230,11 @@ static inline int mggemmTensorMapShape(mggemmKind kind, int operand, int64_t M,
 
 /* Rows of one box of A in forward and grad_input kernels. Most load A in
  * 64-row boxes, one per consumer warpgroup, so that a tile leaves out the
- * boxes past its group's last row. The fp8 kernels, which promote their sums
- * per K block, load A whole: in 64-row boxes the block-scaled one ran ~5%
- * slower on the H200 (bench/results/notes.md, v13). */
+ * boxes past its group's last row. The kernels that add their sums per K
+ * block load A whole: in 64-row boxes the block-scaled one ran ~5% slower on
+ * the H200 (bench/results/notes.md, v13). */
 static inline int32_t mggemmABoxRows(mggemmDtype dtype, mggemmTileConfig tile) {
-  return mggemmDtypeIsScaled(dtype) ? tile.m : 64;
+  return mggemmDtypePromotes(dtype) ? tile.m : 64;
 }
 
 /* Box of one TMA load (or, for the output, store), innermost first; trailing

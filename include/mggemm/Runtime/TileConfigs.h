@@ -37,7 +37,9 @@ typedef struct {
  * v18). On clusters the tile is 128 x 192 with 4 stages, whose consumers
  * take turns to issue each K block's MMAs; without clusters (weight-bound
  * layers) 128 x 128 with 6 stages, which adds one K block while the next
- * one's MMAs run (bench/results/notes.md, v17). */
+ * one's MMAs run (bench/results/notes.md, v17). e4m3_fast, summed in the
+ * tensor cores over all of K, has one accumulator and the 16-bit kernels'
+ * 128 x 256 tiles with k = 128 (the same stage bytes). */
 static const mggemmLibraryEntry mggemmLibraryEntries[] = {
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 2}},
     {MGGEMM_KIND_GRAD_INPUT, MGGEMM_DTYPE_BF16, {128, 256, 64, 4, 2}},
@@ -55,6 +57,8 @@ static const mggemmLibraryEntry mggemmLibraryEntries[] = {
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3, {128, 128, 128, 6, 1}},
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_BLOCK, {128, 192, 128, 4, 2}},
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_BLOCK, {128, 128, 128, 6, 1}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 2}},
+    {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 1}},
 };
 
 #define MGGEMM_LIBRARY_SIZE                                                    \

@@ -59,12 +59,16 @@ mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,
                             mggemmDtype dtype, void *stream);
 
 /* Forward product of fp8 operands (float8_e4m3fn) with f32 scales; Y is
- * bf16 [M, N], sums are f32. X [M, K] and W [G, N, K] hold fp8 elements. K
- * must be a multiple of 16 (16-byte TMA rows), N of 8. `dtype` says how the
- * operands are scaled:
+ * bf16 [M, N]. X [M, K] and W [G, N, K] hold fp8 elements. K must be a
+ * multiple of 16 (16-byte TMA rows), N of 8. The tensor cores sum each
+ * 128-wide block of K and the kernels add those sums in f32, except with
+ * MGGEMM_DTYPE_E4M3_FAST. `dtype` says how the operands are scaled:
  *   MGGEMM_DTYPE_E4M3, row-wise (the torch._scaled_grouped_mm convention):
  *     scaleX [M], scaleW [G, N], and for row r of group g
  *     Y[r, n] = bf16(scaleX[r] * scaleW[g, n] * sum_k X[r, k] * W[g, n, k]);
+ *   MGGEMM_DTYPE_E4M3_FAST, the same summed in the tensor cores over all of
+ *     K (torch's use_fast_accum): faster, but their sums keep about 14 bits,
+ *     so products that do not cancel lose precision as K grows;
  *   MGGEMM_DTYPE_E4M3_BLOCK, block-wise (the DeepGEMM convention): scaleX
  *     [ceil(K/128), M] (one per 128 K of each row, K-block-major), scaleW
  *     [G, ceil(N/128), ceil(K/128)] (one per 128 x 128 block), and

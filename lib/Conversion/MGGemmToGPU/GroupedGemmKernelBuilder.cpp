@@ -149,10 +149,10 @@ private:
   }
 
   /// Whether the consumers add each k-block's MMAs to the tile's sum in f32
-  /// (promotingMainLoop): the fp8 kernels, whose tensor-core sums over all of
-  /// K lose precision (bench/results/notes.md, v18), and whose block scales
-  /// change with the k-block.
-  bool promotes() const { return mggemmDtypeIsScaled(spec.dtype); }
+  /// (promotingMainLoop): the fp8 kernels but e4m3_fast, since tensor-core
+  /// sums over all of K lose precision (bench/results/notes.md, v18) and
+  /// block scales change with the k-block.
+  bool promotes() const { return mggemmDtypePromotes(spec.dtype); }
   /// Whether the two consumers of promoting tiles wider than a scale block
   /// take turns to issue each k-block's MMAs (promotingMainLoop). Kernels
   /// without clusters may let a consumer skip a tile, so they do not.
@@ -875,7 +875,7 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   Value lane = e.laneId();
   Value warpRow0 = this->warpRow0(consumerIndex);
   std::optional<Scaler> scaler;
-  if (spec.dtype == MGGEMM_DTYPE_E4M3)
+  if (mggemmDtypeIsRowScaled(spec.dtype))
     scaler.emplace(*this, c, warpRow0);
   // Register i of the accumulator, as the output holds it.
   auto output = [&](int64_t i) {

@@ -256,6 +256,31 @@ func.func @scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
 
 // -----
 
+// With fast_accumulation: dtype 4 (e4m3_fast), one accumulator summed in the
+// tensor cores over all of K (every wgmma accumulates; one batch stays in
+// flight), no f32 adds before the epilogue's scales, and a 128 x 256 tile.
+
+// CHECK-LABEL: func.func @scaled_fast
+// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c0_i32{{.*}}, %c0_i32{{.*}}, %c4_i32{{.*}}, %c128_i32{{.*}}, %c256_i32{{.*}}, %c128_i32
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_fast_m128n256k128s4c2
+// CHECK:       gpu.func @mggemm_forward_e4m3_fast_m128n256k128s4c2(
+// CHECK-NOT:     D[<f32>, <zero>]
+// CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK:         nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-NOT:     arith.addf
+// CHECK:         llvm.load %{{.*}} : !llvm.ptr<1> -> f32
+// CHECK:         arith.mulf
+func.func @scaled_fast(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4M3FN>,
+                       %sx: memref<?xf32>, %sw: memref<8x4096xf32>,
+                       %sizes: memref<8xi32>, %y: memref<?x4096xbf16>) {
+  mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x7168xf8E4M3FN>, memref<8x4096x7168xf8E4M3FN>, memref<?xf32>, memref<8x4096xf32>, memref<8xi32>)
+      outs(%y : memref<?x4096xbf16>)
+      {fast_accumulation, tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+  return
+}
+
+// -----
+
 // A block-scaled fp8 product: dtype 3 (e4m3_block), a 128 x 128 tile. A
 // arrives whole, in one box (its stage always brings 32 KB): its own, or in
 // a tail tile of the cluster rank 0's, multicast. Each k-block's

@@ -334,6 +334,17 @@ func.func @block_scales_tile_n(%x: memref<?x256xf8E4M3FN>, %w: memref<4x256x256x
 
 // -----
 
+func.func @block_scales_fast_accumulation(%x: memref<?x256xf8E4M3FN>, %w: memref<4x256x256xf8E4M3FN>,
+                                          %sx: memref<2x?xf32>, %sw: memref<4x2x2xf32>,
+                                          %sizes: memref<4xi32>, %y: memref<?x256xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul' op has block scales and fast_accumulation: block scales change with each 128-wide block of K, so its sums are always added up in f32}}
+  mggemm.scaled_grouped_matmul ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<4x256x256xf8E4M3FN>, memref<2x?xf32>, memref<4x2x2xf32>, memref<4xi32>)
+      outs(%y : memref<?x256xbf16>) {fast_accumulation}
+  return
+}
+
+// -----
+
 func.func @row_scales_tile_n(%x: memref<?x256xf8E4M3FN>, %w: memref<4x256x256xf8E4M3FN>,
                              %sx: memref<?xf32>, %sw: memref<4x256xf32>,
                              %sizes: memref<4xi32>, %y: memref<?x256xbf16>) {

@@ -190,6 +190,21 @@ func.func @scaled_grouped_matmul_memref(%x: memref<?x256xf8E4M3FN>, %w: memref<2
   return
 }
 
+// Summed in the tensor cores over all of K: one accumulator, tiles up to
+// n = 256.
+// CHECK-LABEL: func.func @scaled_grouped_matmul_fast(
+// CHECK:         mggemm.scaled_grouped_matmul ins({{.*}}) outs(%{{.*}} : memref<?x128xbf16>) {fast_accumulation, tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+func.func @scaled_grouped_matmul_fast(%x: memref<?x256xf8E4M3FN>, %w: memref<2x128x256xf8E4M3FN>,
+                                      %sx: memref<?xf32>, %sw: memref<2x128xf32>,
+                                      %sizes: memref<2xi32>, %y: memref<?x128xbf16>) {
+  mggemm.scaled_grouped_matmul
+      ins(%x, %w, %sx, %sw, %sizes : memref<?x256xf8E4M3FN>, memref<2x128x256xf8E4M3FN>,
+                                     memref<?xf32>, memref<2x128xf32>, memref<2xi32>)
+      outs(%y : memref<?x128xbf16>)
+      {fast_accumulation, tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+  return
+}
+
 // Block scales: [ceil(K/128), M] for the input, [G, ceil(N/128), ceil(K/128)]
 // for the weight (K = 7168 is 56 blocks, N = 4096 is 32).
 // CHECK-LABEL: func.func @block_scaled_grouped_matmul(

@@ -309,9 +309,10 @@ LogicalResult GroupedMatmulOp::verify() {
 void ScaledGroupedMatmulOp::build(OpBuilder &builder, OperationState &state,
                                   Value input, Value weight, Value inputScale,
                                   Value weightScale, Value sizes, Value init,
-                                  TileConfigAttr tileConfig) {
+                                  TileConfigAttr tileConfig,
+                                  bool fastAccumulation) {
   build(builder, state, resultTypeFor(init), input, weight, inputScale,
-        weightScale, sizes, init, tileConfig);
+        weightScale, sizes, init, tileConfig, fastAccumulation);
 }
 void ScaledGroupedMatmulOp::getEffects(
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
@@ -329,7 +330,9 @@ bool ScaledGroupedMatmulOp::isBlockScaled() {
   return cast<ShapedType>(getInputScale().getType()).getRank() == 2;
 }
 mggemmDtype ScaledGroupedMatmulOp::getDtype() {
-  return isBlockScaled() ? MGGEMM_DTYPE_E4M3_BLOCK : MGGEMM_DTYPE_E4M3;
+  if (isBlockScaled())
+    return MGGEMM_DTYPE_E4M3_BLOCK;
+  return getFastAccumulation() ? MGGEMM_DTYPE_E4M3_FAST : MGGEMM_DTYPE_E4M3;
 }
 
 LogicalResult ScaledGroupedMatmulOp::verify() {
@@ -362,10 +365,14 @@ LogicalResult ScaledGroupedMatmulOp::verify() {
                             {"sizes", getSizes(), {Dim::G}}, {getInit()},
                             {getTileConfigAttr()}, scales)))
     return failure();
+  if (isBlockScaled() && getFastAccumulation())
+    return emitOpError() << "has block scales and fast_accumulation: block "
+                            "scales change with each 128-wide block of K, "
+                            "so its sums are always added up in f32";
   // fp8 kernels keep the tile's partial sums of a K block and its sum, two
   // f32 accumulators, in the consumers' registers.
   TileConfigAttr tile = getTileConfigAttr();
-  if (tile && tile.getN() > kMaxScaledTileN)
+  if (tile && !getFastAccumulation() && tile.getN() > kMaxScaledTileN)
     return emitOpError() << "tile config " << tile << " has n = " << tile.getN()
                          << ", but fp8 products need n <= " << kMaxScaledTileN
                          << " (two f32 accumulators of the tile must fit the "
@@ -422,6 +429,7 @@ Type mlir::mggemm::getElementType(MLIRContext *context, mggemmDtype dtype) {
     return b.getF16Type();
   case MGGEMM_DTYPE_E4M3:
   case MGGEMM_DTYPE_E4M3_BLOCK:
+  case MGGEMM_DTYPE_E4M3_FAST:
     return b.getType<Float8E4M3FNType>();
   case MGGEMM_DTYPE_BF16:
     break;

@@ -70,7 +70,8 @@ struct MGGemmMaterializeKernelLibraryPass
       case MGGEMM_KIND_FORWARD:
         if (mggemmDtypeIsScaled(entry.dtype))
           ScaledGroupedMatmulOp::create(body, loc, args[0], args[1], args[2],
-                                        args[3], args[4], args[5], tile);
+                                        args[3], args[4], args[5], tile,
+                                        entry.dtype == MGGEMM_DTYPE_E4M3_FAST);
         else
           GroupedMatmulOp::create(body, loc, args[0], args[1], args[2], args[3],
                                   tile);

@@ -82,10 +82,12 @@ func.func @dynamic_shapes(%dy: memref<?x?xbf16>, %x: memref<?x?xbf16>,
 
 // -----
 
-// fp8 products get the e4m3 kernels' tile: k = 128, one 128-byte row.
+// fp8 products get the e4m3 kernels' tiles: k = 128, one 128-byte row; 192
+// wide where the sums are added up per K block, 256 with fast_accumulation.
 
 // CHECK-LABEL: func.func @scaled(
 // CHECK:         mggemm.scaled_grouped_matmul ins({{.*}}) outs({{.*}}) {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 128, stages = 4, cluster_m = 2>} -> tensor<?x4096xbf16>
+// CHECK:         mggemm.scaled_grouped_matmul ins({{.*}}) outs({{.*}}) {fast_accumulation, tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>} -> tensor<?x4096xbf16>
 func.func @scaled(%x: tensor<?x7168xf8E4M3FN>, %w: tensor<8x4096x7168xf8E4M3FN>,
                   %sx: tensor<?xf32>, %sw: tensor<8x4096xf32>,
                   %sizes: tensor<8xi32>, %y: tensor<?x4096xbf16>) {
@@ -93,6 +95,10 @@ func.func @scaled(%x: tensor<?x7168xf8E4M3FN>, %w: tensor<8x4096x7168xf8E4M3FN>,
          ins(%x, %w, %sx, %sw, %sizes : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>,
                                         tensor<?xf32>, tensor<8x4096xf32>, tensor<8xi32>)
          outs(%y : tensor<?x4096xbf16>) -> tensor<?x4096xbf16>
+  %1 = mggemm.scaled_grouped_matmul
+         ins(%x, %w, %sx, %sw, %sizes : tensor<?x7168xf8E4M3FN>, tensor<8x4096x7168xf8E4M3FN>,
+                                        tensor<?xf32>, tensor<8x4096xf32>, tensor<8xi32>)
+         outs(%y : tensor<?x4096xbf16>) {fast_accumulation} -> tensor<?x4096xbf16>
   return
 }
 

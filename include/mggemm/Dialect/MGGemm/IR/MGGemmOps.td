@@ -101,8 +101,14 @@ def MGGemm_ScaledGroupedMatmulOp : MGGemm_Op<"scaled_grouped_matmul", [
                        * Σ_{k in b} X[r, k] · W[g, n, k])
     ```
 
-    The kernel applies each block's scales to its partial sums in f32, so
-    its tile must be 128 wide in n.
+    The tensor cores sum each 128-wide block of K; the kernel adds those
+    sums up in f32 (block scales: times the block's scales), in a second
+    accumulator, so its tile is at most 192 wide in n. With the unit
+    attribute `fast_accumulation` (row scales only) a row-scaled product
+    keeps one sum in the tensor cores over all of K instead, as
+    `torch._scaled_grouped_mm` does with `use_fast_accum=True`: faster (tiles
+    up to 256 wide), but the tensor cores keep a running fp8 sum to about 14
+    bits, so products that do not cancel lose precision as K grows.
 
     The fp8 input gradient is this op too: `dX = dY · W[g]` is the product
     of `dY` (quantized per row) with `Wᵀ` stored `[G, K, N]` (quantized per
@@ -119,7 +125,8 @@ def MGGemm_ScaledGroupedMatmulOp : MGGemm_Op<"scaled_grouped_matmul", [
                        MGGemm_TensorOrMemRef:$input_scale,
                        MGGemm_TensorOrMemRef:$weight_scale,
                        MGGemm_TensorOrMemRef:$sizes, MGGemm_TensorOrMemRef:$init,
-                       OptionalAttr<MGGemm_TileConfigAttr>:$tile_config);
+                       OptionalAttr<MGGemm_TileConfigAttr>:$tile_config,
+                       UnitAttr:$fast_accumulation);
   let results = (outs Optional<AnyRankedTensor>:$result);
   let assemblyFormat = [{
     `ins` `(` $input `,` $weight `,` $input_scale `,` $weight_scale `,` $sizes `:`
@@ -138,7 +145,8 @@ def MGGemm_ScaledGroupedMatmulOp : MGGemm_Op<"scaled_grouped_matmul", [
     OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$weight,
                    "::mlir::Value":$inputScale, "::mlir::Value":$weightScale,
                    "::mlir::Value":$sizes, "::mlir::Value":$init,
-                   CArg<"::mlir::mggemm::TileConfigAttr", "{}">:$tileConfig)>
+                   CArg<"::mlir::mggemm::TileConfigAttr", "{}">:$tileConfig,
+                   CArg<"bool", "false">:$fastAccumulation)>
   ];
 }
 
