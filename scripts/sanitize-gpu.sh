@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every kernel variant, and the fp8 forward kernels (row- and
-# block-scaled), under compute-sanitizer (memcheck, racecheck, synccheck,
+# Runs every kernel variant, and the fp8 forward kernels (row-scaled,
+# block-scaled and row-scaled with fast accumulation), under
+# compute-sanitizer (memcheck, racecheck, synccheck,
 # initcheck) on small, tail-heavy shapes, and on invalid sizes
 # (negative, adding up past M) that the kernels must clamp. Run it on the GPU
 # machine from the bundle: stage/sanitize-gpu.sh. Logs go to $OUT.
