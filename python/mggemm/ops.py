@@ -365,14 +365,18 @@ def grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor, *,
     ``fast_accum=True`` (row scales only) sums in the tensor cores over all
     of K instead, as torch's ``use_fast_accum=True``: about 10% faster, but
     their running sum keeps about 14 bits, so products that do not cancel
-    lose precision as K grows (7-21% off on nonnegative operands with K of
+    lose precision as K grows (7-23% off on nonnegative operands with K of
     4096-14336, bench/results/notes.md v18). Not differentiable (see
     ``grouped_mm_fp8`` for training in fp8); the fp8 input gradient is this
     product on the quantized ``dy`` and ``w.transpose(1, 2).contiguous()``
     (``[G, K, N]``, scales ``[G, K]``), see ``quantize_fp8_rowwise``.
-    Scales with bf16/f16 inputs, or fp8 inputs without both scales, raise.
+    Scales with bf16/f16 inputs, fp8 inputs without both scales, and
+    fast_accum without scales raise.
     """
     if scale_x is None and scale_w is None:
+        if fast_accum:
+            raise ValueError("fast_accum applies to the scaled fp8 product: pass scale_x "
+                             "and scale_w (bf16/f16 products sum in f32)")
         return _grouped_mm(x, w, sizes)
     if scale_x is None or scale_w is None:
         raise ValueError(

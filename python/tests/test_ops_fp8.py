@@ -115,6 +115,9 @@ def test_fast_accum_takes_row_scales_only() -> None:
     bsx, bsw = meta(M, 3, dtype=torch.float32), meta(G, 1, 3, dtype=torch.float32)
     with pytest.raises(ValueError, match=r"fast_accum=True takes row scales"):
         mggemm.grouped_mm(x, w, sizes, scale_x=bsx, scale_w=bsw, fast_accum=True)
+    xb, wb = meta(M, 320, dtype=torch.bfloat16), meta(G, N, 320, dtype=torch.bfloat16)
+    with pytest.raises(ValueError, match=r"fast_accum applies to the scaled fp8 product"):
+        mggemm.grouped_mm(xb, wb, sizes, fast_accum=True)
 
 
 @pytest.mark.parametrize("shape", [(M, 320), (G, 136, 320), (G, 128, 256)])
