@@ -404,16 +404,25 @@ class Bench:
                 "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
         from .ops import quantize_fp8_blockwise, quantize_fp8_rowwise
 
-        for variant, (a, b) in (("fp8_forward", (x, w)), ("fp8_fast_forward", (x, w)),
-                                ("fp8_grad_input", (dy, w.transpose(1, 2))),
-                                ("fp8_block_forward", (x, w))):
-            if variant in self.args.variants:
-                quantize = (quantize_fp8_blockwise if variant == "fp8_block_forward"
-                            else quantize_fp8_rowwise)
-                (qa, sa), (qb, sb) = quantize(a), quantize(b)
-                operands[variant] = (qa, qb, sa, sb)
-                refs[variant] = (lambda q=operands[variant]:
-                                 reference.reference_scaled_forward(*q, sizes))
+        # What each fp8 variant quantizes, and how; variants that read the same
+        # quantized operands (the two row-scaled forwards) share one copy.
+        fp8_sources = {"fp8_forward": (quantize_fp8_rowwise, "x w"),
+                       "fp8_fast_forward": (quantize_fp8_rowwise, "x w"),
+                       "fp8_grad_input": (quantize_fp8_rowwise, "dy wT"),
+                       "fp8_block_forward": (quantize_fp8_blockwise, "x w")}
+        pairs = {"x w": (x, w), "dy wT": (dy, w.transpose(1, 2))}
+        quantized: Dict[Tuple[Any, str], Tuple[Any, ...]] = {}
+        for variant in self.args.variants:
+            if variant not in fp8_sources:
+                continue
+            key = fp8_sources[variant]
+            if key not in quantized:
+                quantize, pair = key
+                (qa, sa), (qb, sb) = (quantize(t) for t in pairs[pair])
+                quantized[key] = (qa, qb, sa, sb)
+            operands[variant] = quantized[key]
+            refs[variant] = (lambda q=operands[variant]:
+                             reference.reference_scaled_forward(*q, sizes))
         copy_bw = self.result["copy"].get("gb_per_s")
         for variant in self.args.variants:
             case: Dict[str, Any] = {
@@ -455,7 +464,7 @@ class Bench:
             self.result["cases"].append(case)
             if progress is not None:
                 progress.update(1)
-        del x, w, dy, operands
+        del x, w, dy, operands, pairs, quantized
         torch.cuda.empty_cache()
 
     def _time_case(self, case: Dict[str, Any], fns: Dict[str, Callable[[int], Any]]) -> None:
