@@ -820,42 +820,59 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
 /// Row-wise scaled kernels are forward products: A's rows are the output's
 /// rows, B's rows (of W[g]) its columns. Register 4j + 2h + p of the
 /// accumulator holds row 16 warp + lane / 4 + 8h and column 8j + 2 (lane % 4) +
-/// p of the consumer's 64 rows. Column scales are loaded as the epilogue
-/// reaches their columns, to keep registers free. Rows and columns past the
-/// tile's valid part read the first scale instead (they are not stored), so no
-/// load leaves the scale arrays.
+/// p of the consumer's 64 rows. Rows past the tile's valid part read the
+/// first scale (they are not stored). Column scales are loaded one 64-column
+/// box ahead, all of a box's at once, so that their latencies overlap;
+/// columns past N get 0 without a load.
 class KernelBodyBuilder::Scaler {
 public:
   Scaler(KernelBodyBuilder &k, const TileCoords &c, Value warpRow0)
-      : e(k.e), k(k), c(c) {
-    Value lane = e.laneId();
+      : e(k.e), boxes(k.tile.n / 64) {
     for (int64_t h = 0; h < 2; ++h)
       rowScale[h] = e.loadF32(k.scaleA, e.zext64(k.threadRow(c, warpRow0, h)));
-    groupBase = e.mul(e.zext64(c.group), e.zext64(k.N));
-    laneColumn = e.mul(e.remu(lane, e.i32(4)), e.i32(2));
+    Value column = e.add(c.colStart, e.mul(e.remu(e.laneId(), e.i32(4)),
+                                           e.i32(2))); // of register 0
+    columns = e.maxs(e.sub(k.N, column), e.i32(0));    // from it to N
+    first = e.gep(k.scaleB, e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(k.N)),
+                                        e.zext64(column)),
+                                  e.i64(4)));
+    next = loadBox(0);
   }
 
+  /// Makes box `box`'s scales current and loads the next box's.
+  void beginBox(int64_t box) {
+    current = next;
+    if (box + 1 < boxes)
+      next = loadBox(box + 1);
+  }
+
+  /// Register i of the accumulator, of the current box, scaled.
   Value apply(Value v, int64_t i) {
-    int64_t j = i / 4, h = i % 4 / 2, p = i % 2;
-    if (j != loadedChunk) {
-      for (int64_t q = 0; q < 2; ++q) {
-        Value col = e.add(c.colStart, e.add(laneColumn, e.i32(8 * j + q)));
-        Value index = e.select(e.ult(col, k.N), e.add(groupBase, e.zext64(col)),
-                               e.i64(0));
-        colScale[q] = e.loadF32(k.scaleB, index);
-      }
-      loadedChunk = j;
-    }
-    return e.mulF(e.mulF(v, rowScale[h]), colScale[p]);
+    int64_t j = i / 4 % 8, h = i % 4 / 2, p = i % 2;
+    return e.mulF(e.mulF(v, rowScale[h]), current[2 * j + p]);
   }
 
 private:
+  SmallVector<Value> loadBox(int64_t box) {
+    SmallVector<Value> scales;
+    for (int64_t j = 0; j < 8; ++j)
+      for (int64_t p = 0; p < 2; ++p) {
+        int64_t offset = 64 * box + 8 * j + p;
+        scales.push_back(e.ifThenElse(
+            e.ult(e.i32(offset), columns), TypeRange{e.builder().getF32Type()},
+            [&]() -> SmallVector<Value> {
+              return {e.loadF32(first, e.i64(offset))};
+            },
+            [&]() -> SmallVector<Value> { return {e.f32(0)}; })[0]);
+      }
+    return scales;
+  }
+
   KernelEmitter &e;
-  KernelBodyBuilder &k;
-  const TileCoords &c;
-  Value rowScale[2], colScale[2];
-  Value groupBase, laneColumn;
-  int64_t loadedChunk = -1;
+  int64_t boxes;
+  Value rowScale[2];
+  Value columns, first;
+  SmallVector<Value> current, next;
 };
 
 void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
@@ -905,6 +922,8 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
   for (int64_t panel = 0; panel < tile.n / 64; ++panel) {
     Value staging =
         e.gep(warpStaging, e.i32(panel % 2 * MGGEMM_EPILOGUE_BUFFER_BYTES));
+    if (scaler)
+      scaler->beginBox(panel);
     auto chunkAddress = [&](Value row, Value chunk) {
       Value swizzled = e.xorI(chunk, e.remu(row, e.i32(8)));
       return e.gep(staging, e.add(e.mul(row, e.i32(kSwizzleRowBytes)),

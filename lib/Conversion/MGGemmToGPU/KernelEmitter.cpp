@@ -41,6 +41,9 @@ Value KernelEmitter::i64(int64_t value) {
 Value KernelEmitter::boolean(bool value) {
   return arith::ConstantIntOp::create(b, loc, value, 1);
 }
+Value KernelEmitter::f32(float value) {
+  return arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(value));
+}
 Value KernelEmitter::add(Value x, Value y) {
   return arith::AddIOp::create(b, loc, x, y);
 }

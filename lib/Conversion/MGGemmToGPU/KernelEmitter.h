@@ -37,6 +37,7 @@ public:
   Value i32(int64_t value);
   Value i64(int64_t value);
   Value boolean(bool value);
+  Value f32(float value);
   Value add(Value a, Value b);
   Value sub(Value a, Value b);
   Value mul(Value a, Value b);
