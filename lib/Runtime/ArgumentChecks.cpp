@@ -3,8 +3,10 @@
 #include "ArgumentChecks.h"
 #include "Error.h"
 
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
+#include <string>
 
 using namespace mggemm::runtime;
 
@@ -57,15 +59,25 @@ bool TensorShape::isEmpty() const {
   return false;
 }
 
+mggemmStatus mggemm::runtime::failNotADtype(mggemmDtype dtype) {
+  // "MGGEMM_DTYPE_BF16 = 0, ...": the enumerators are the upper-case names.
+  std::string list;
+  for (int d = 0; d < MGGEMM_DTYPE_COUNT; ++d) {
+    std::string name = mggemmDtypeName((mggemmDtype)d);
+    for (char &c : name)
+      c = (char)toupper((unsigned char)c);
+    list += (d ? ", MGGEMM_DTYPE_" : "MGGEMM_DTYPE_") + name + " = " +
+            std::to_string(d);
+  }
+  return fail(MGGEMM_ERROR_INVALID_VALUE, "dtype %d is not a mggemmDtype (%s)",
+              (int)dtype, list.c_str());
+}
+
 mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
                                            int64_t N, int64_t K, int64_t G,
                                            bool scaled) {
   if (!mggemmIsDtype(dtype))
-    return fail(MGGEMM_ERROR_INVALID_VALUE,
-                "dtype %d is not a mggemmDtype (MGGEMM_DTYPE_BF16 = 0, "
-                "MGGEMM_DTYPE_F16 = 1, MGGEMM_DTYPE_E4M3 = 2, "
-                "MGGEMM_DTYPE_E4M3_BLOCK = 3, MGGEMM_DTYPE_E4M3_FAST = 4)",
-                (int)dtype);
+    return failNotADtype(dtype);
   if ((bool)mggemmDtypeIsScaled(dtype) != scaled)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 scaled ? "dtype %s has no scales: call the unscaled entry "

@@ -19,6 +19,10 @@ namespace mggemm::runtime {
 mggemmStatus checkProblem(mggemmDtype dtype, int64_t M, int64_t N, int64_t K,
                           int64_t G, bool scaled = false);
 
+/// Fails with "dtype <dtype> is not a mggemmDtype (0 = bf16, ...)", the list
+/// from mggemmDtypeName.
+mggemmStatus failNotADtype(mggemmDtype dtype);
+
 /// The dimensions of a tensor argument, for checks and messages.
 struct TensorShape {
   const char *dimNames; // e.g. "[M, K]"

@@ -387,10 +387,8 @@ mggemmStatus mggemmSetTileConfig(mggemmKind kind,
         fail(MGGEMM_ERROR_INVALID_VALUE, "unknown kind %d", (int)kind),
         "mggemmSetTileConfig");
   bool known = false;
-  for (mggemmDtype dtype :
-       {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3,
-        MGGEMM_DTYPE_E4M3_BLOCK, MGGEMM_DTYPE_E4M3_FAST})
-    known |= tile && libraryHasKernel(kind, dtype, *tile);
+  for (int dtype = 0; dtype < MGGEMM_DTYPE_COUNT; ++dtype)
+    known |= tile && libraryHasKernel(kind, (mggemmDtype)dtype, *tile);
   if (tile && !known)
     return addContext(fail(MGGEMM_ERROR_UNSUPPORTED,
                            "no %s kernel with tile m%dn%dk%ds%d cluster %d "

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TensorMap.h"
+#include "ArgumentChecks.h"
 #include "Context.h"
 #include "Error.h"
 
@@ -78,10 +79,7 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "operand %d is not 0 (A), 1 (B) or 2 (the output)", operand);
   if (!mggemmIsDtype(dtype))
-    return fail(MGGEMM_ERROR_INVALID_VALUE,
-                "dtype %d is not a mggemmDtype (0 = bf16, 1 = f16, 2 = e4m3, "
-                "3 = e4m3_block, 4 = e4m3_fast)",
-                (int)dtype);
+    return failNotADtype(dtype);
   if (tile.m <= 0 || tile.n <= 0 || tile.k <= 0 || tile.stages <= 0)
     return fail(MGGEMM_ERROR_INVALID_VALUE,
                 "tile m%dn%dk%ds%d has a non-positive entry", tile.m, tile.n,

@@ -530,9 +530,8 @@ void testLibraryTable() {
   // The selection picks an entry of the library for every kind and dtype
   // the library supports.
   for (int kind = 0; kind < 3; ++kind) {
-    for (mggemmDtype dtype :
-         {MGGEMM_DTYPE_BF16, MGGEMM_DTYPE_F16, MGGEMM_DTYPE_E4M3,
-          MGGEMM_DTYPE_E4M3_BLOCK, MGGEMM_DTYPE_E4M3_FAST}) {
+    for (int d = 0; d < MGGEMM_DTYPE_COUNT; ++d) {
+      mggemmDtype dtype = (mggemmDtype)d;
       CHECK(librarySupports(kind, dtype) ==
             (!mggemmDtypeIsScaled(dtype) || kind == MGGEMM_KIND_FORWARD));
       if (!librarySupports(kind, dtype))

@@ -63,9 +63,14 @@ typedef enum {
   MGGEMM_DTYPE_E4M3_FAST = 4,
 } mggemmDtype;
 
+/* How many mggemmDtype values there are (0 to MGGEMM_DTYPE_COUNT - 1): loops
+ * over all of them and range checks use it, so that a new dtype is added here
+ * and in mggemmDtypeName only. */
+#define MGGEMM_DTYPE_COUNT ((int)MGGEMM_DTYPE_E4M3_FAST + 1)
+
 /* Whether `dtype` is one of the values above. */
 static inline int mggemmIsDtype(mggemmDtype dtype) {
-  return dtype >= MGGEMM_DTYPE_BF16 && dtype <= MGGEMM_DTYPE_E4M3_FAST;
+  return (int)dtype >= 0 && (int)dtype < MGGEMM_DTYPE_COUNT;
 }
 
 /* Whether operands of `dtype` come with scales (kernel parameters 8, 9). */
