@@ -272,17 +272,19 @@ class _Fp8GroupedMm(torch.autograd.Function):
     quantized anew, along N; 128 x 128 blocks are the same blocks
     transposed, so the forward's fp8 weight and its scales are transposed
     instead. The weight gradient runs in bf16 (mggemm has no fp8
-    weight-gradient kernel)."""
+    weight-gradient kernel). ``fast_accum`` (row scales) applies to both fp8
+    products."""
 
     @staticmethod
     def forward(ctx, x: torch.Tensor, w: torch.Tensor,  # type: ignore[override]
-                sizes: torch.Tensor, scaling: str) -> torch.Tensor:
+                sizes: torch.Tensor, scaling: str, fast_accum: bool) -> torch.Tensor:
         qx, sx = _quantize_fused(x, scaling)
         qw, sw = _quantize_fused(w, scaling)
         ctx.scaling = scaling
+        ctx.fast_accum = fast_accum
         ctx.save_for_backward(x, w if scaling == "row" else qw,
                               None if scaling == "row" else sw, sizes)
-        return _scaled_grouped_mm(qx, qw, sx, sw, sizes)
+        return _scaled_grouped_mm(qx, qw, sx, sw, sizes, fast_accum)
 
     @staticmethod
     def backward(ctx, dy: torch.Tensor):  # type: ignore[override]
@@ -295,23 +297,30 @@ class _Fp8GroupedMm(torch.autograd.Function):
                 qwt, swt = _quantize_fused(w.transpose(1, 2), "row")
             else:
                 qwt, swt = w.transpose(1, 2).contiguous(), sw.transpose(1, 2).contiguous()
-            dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes).to(x.dtype)
+            dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes, ctx.fast_accum).to(x.dtype)
         if ctx.needs_input_grad[1]:
             dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
-        return dx, dw, None, None
+        return dx, dw, None, None, None
 
 
 def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
-                   scaling: str = "row") -> torch.Tensor:
+                   scaling: str = "row", *, fast_accum: bool = False) -> torch.Tensor:
     """``grouped_mm`` for bf16 x [M, K] and w [G, N, K] computed in fp8
     (differentiable): forward and input gradient quantize their operands to
     float8_e4m3fn and run the scaled fp8 kernels; the weight gradient stays
     bf16. ``scaling`` "row" scales each row (``quantize_fp8_rowwise``),
     "block" each 1 x 128 block of x and dY and each 128 x 128 block of w
-    (``quantize_fp8_blockwise``; DeepSeek-V3's recipe). Returns bf16 Y [M, N]."""
+    (``quantize_fp8_blockwise``; DeepSeek-V3's recipe). ``fast_accum=True``
+    (row scaling only) runs both fp8 products summing in the tensor cores
+    over all of K, as ``grouped_mm(..., fast_accum=True)``: faster, less
+    precise. Returns bf16 Y [M, N]."""
     if scaling not in ("row", "block"):
         raise ValueError(f"scaling must be 'row' or 'block', got {scaling!r}")
-    return _Fp8GroupedMm.apply(x, w, sizes, scaling)
+    if fast_accum and scaling != "row":
+        raise ValueError("fast_accum=True takes scaling='row': block scales change with "
+                         "each 128-wide block of K, so their sums are always added up "
+                         "in f32")
+    return _Fp8GroupedMm.apply(x, w, sizes, scaling, fast_accum)
 
 
 # -------------------------------------------------------------- autograd

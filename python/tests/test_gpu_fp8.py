@@ -139,12 +139,13 @@ def test_empty_batch_and_missing_scale() -> None:
         mggemm.grouped_mm(qx, qw, torch.zeros(2, dtype=torch.int32, device="cuda"), scale_x=sx)
 
 
-@pytest.mark.parametrize("scaling", ["row", "block"])
-def test_fp8_training_gradients(scaling: str) -> None:
+@pytest.mark.parametrize("scaling, fast_accum", [("row", False), ("block", False),
+                                                 ("row", True)])
+def test_fp8_training_gradients(scaling: str, fast_accum: bool) -> None:
     p = make_problem([300, 0, 513, 211], 512, 256, seed=5)
     x = p.x.clone().requires_grad_()
     w = p.w.clone().requires_grad_()
-    y = mggemm.grouped_mm_fp8(x, w, p.sizes, scaling=scaling)
+    y = mggemm.grouped_mm_fp8(x, w, p.sizes, scaling=scaling, fast_accum=fast_accum)
     y.backward(p.dy)
     assert y.dtype == x.grad.dtype == w.grad.dtype == torch.bfloat16
     check_close(y, reference_forward(p.x, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 forward")
@@ -152,6 +153,22 @@ def test_fp8_training_gradients(scaling: str) -> None:
                 "fp8 grad_input")
     # The weight gradient runs in bf16.
     check_close(w.grad, reference_grad_weight(p.dy, p.x, p.sizes), REL_TOL, "bf16 grad_weight")
+
+
+def test_fp8_training_fast_accum_reaches_both_products(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    product = mggemm.ops._scaled_grouped_mm
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        calls.append(args[5])
+        return product(*args)
+
+    monkeypatch.setattr(mggemm.ops, "_scaled_grouped_mm", spy)
+    p = make_problem([300, 0, 513, 211], 512, 256, seed=5)
+    x = p.x.clone().requires_grad_()
+    w = p.w.clone().requires_grad_()
+    mggemm.grouped_mm_fp8(x, w, p.sizes, fast_accum=True).backward(p.dy)
+    assert calls == [True, True]  # forward, then the input gradient
 
 
 def test_torch_compile_sees_one_op() -> None:

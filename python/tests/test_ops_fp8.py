@@ -163,3 +163,6 @@ def test_fp8_training_scaling_is_checked() -> None:
     x, w = torch.randn(M, K), torch.randn(G, N, K)
     with pytest.raises(ValueError, match=r"scaling must be 'row' or 'block', got 'tensor'"):
         mggemm.grouped_mm_fp8(x, w, torch.full((G,), M // G, dtype=torch.int32), scaling="tensor")
+    with pytest.raises(ValueError, match=r"fast_accum=True takes scaling='row'"):
+        mggemm.grouped_mm_fp8(x, w, torch.full((G,), M // G, dtype=torch.int32), scaling="block",
+                              fast_accum=True)
