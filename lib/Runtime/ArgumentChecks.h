@@ -19,8 +19,8 @@ namespace mggemm::runtime {
 mggemmStatus checkProblem(mggemmDtype dtype, int64_t M, int64_t N, int64_t K,
                           int64_t G, bool scaled = false);
 
-/// Fails with "dtype <dtype> is not a mggemmDtype (0 = bf16, ...)", the list
-/// from mggemmDtypeName.
+/// Fails with "dtype <dtype> is not a mggemmDtype (MGGEMM_DTYPE_BF16 = 0,
+/// ...)", the list made from mggemmDtypeName.
 mggemmStatus failNotADtype(mggemmDtype dtype);
 
 /// The dimensions of a tensor argument, for checks and messages.

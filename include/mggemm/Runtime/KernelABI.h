@@ -63,9 +63,8 @@ typedef enum {
   MGGEMM_DTYPE_E4M3_FAST = 4,
 } mggemmDtype;
 
-/* How many mggemmDtype values there are (0 to MGGEMM_DTYPE_COUNT - 1): loops
- * over all of them and range checks use it, so that a new dtype is added here
- * and in mggemmDtypeName only. */
+/* How many mggemmDtype values there are (0 to MGGEMM_DTYPE_COUNT - 1), so
+ * that range checks and loops over all dtypes need no list of them. */
 #define MGGEMM_DTYPE_COUNT ((int)MGGEMM_DTYPE_E4M3_FAST + 1)
 
 /* Whether `dtype` is one of the values above. */
