@@ -214,20 +214,16 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
       const char *v = takeValue();
       if (!v)
         return false;
-      if (!strcmp(v, "bf16"))
-        o.dtype = MGGEMM_DTYPE_BF16;
-      else if (!strcmp(v, "f16"))
-        o.dtype = MGGEMM_DTYPE_F16;
-      else if (!strcmp(v, "e4m3"))
-        o.dtype = MGGEMM_DTYPE_E4M3;
-      else if (!strcmp(v, "e4m3_block"))
-        o.dtype = MGGEMM_DTYPE_E4M3_BLOCK;
-      else if (!strcmp(v, "e4m3_fast"))
-        o.dtype = MGGEMM_DTYPE_E4M3_FAST;
-      else {
+      // The names are mggemmDtypeName's.
+      int dtype = 0;
+      while (dtype < MGGEMM_DTYPE_COUNT &&
+             strcmp(v, mggemmDtypeName((mggemmDtype)dtype)))
+        ++dtype;
+      if (dtype == MGGEMM_DTYPE_COUNT) {
         fprintf(stderr, "mggemm-run: unknown dtype '%s'\n", v);
         return false;
       }
+      o.dtype = (mggemmDtype)dtype;
     } else if (!strcmp(name, "--groups")) {
       if (!intOption(o.groups, 1))
         return false;
