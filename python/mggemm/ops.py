@@ -147,13 +147,16 @@ def _grouped_mm_grad_weight_fake(dy: torch.Tensor, x: torch.Tensor, sizes: torch
 # ----------------------------------------------------------------- fp8
 
 
+#: Why fast accumulation takes row scales only.
+_FAST_ACCUM_ROWS_ONLY = ("block scales change with each 128-wide block of K, so their sums "
+                         "are always added up in f32")
+
+
 def _scaled_kernel_dtype(scale_x: torch.Tensor, fast_accum: bool) -> Dtype:
     """The runtime dtype of a scaled product: block scales are 2-D."""
     if scale_x.dim() == 2:
         if fast_accum:
-            raise ValueError("fast_accum=True takes row scales: block scales change with "
-                             "each 128-wide block of K, so their sums are always added "
-                             "up in f32")
+            raise ValueError(f"fast_accum=True takes row scales: {_FAST_ACCUM_ROWS_ONLY}")
         return Dtype.E4M3_BLOCK
     return Dtype.E4M3_FAST if fast_accum else Dtype.E4M3
 
@@ -317,9 +320,7 @@ def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
     if scaling not in ("row", "block"):
         raise ValueError(f"scaling must be 'row' or 'block', got {scaling!r}")
     if fast_accum and scaling != "row":
-        raise ValueError("fast_accum=True takes scaling='row': block scales change with "
-                         "each 128-wide block of K, so their sums are always added up "
-                         "in f32")
+        raise ValueError(f"fast_accum=True takes scaling='row': {_FAST_ACCUM_ROWS_ONLY}")
     return _Fp8GroupedMm.apply(x, w, sizes, scaling, fast_accum)
 
 
