@@ -16,10 +16,13 @@ from typing import Any, Dict, List, Optional, Sequence
 
 COLORS = {"mggemm": "#d62728", "torch_grouped_mm": "#1f77b4", "loop": "#7f7f7f"}
 #: What a variant's peer really is, where the column name does not say.
-LABELS = {"fp8_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm"},
-          "fp8_grad_input": {"torch_grouped_mm": "torch._scaled_grouped_mm"},
+LABELS = {"fp8_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm",
+                           "loop": "torch._scaled_mm per expert"},
+          "fp8_grad_input": {"torch_grouped_mm": "torch._scaled_grouped_mm",
+                             "loop": "torch._scaled_mm per expert"},
           "fp8_block_forward": {"loop": "F.scaled_mm per expert"},
-          "fp8_fast_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm, fast accumulation"}}
+          "fp8_fast_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm, fast accumulation",
+                               "loop": "torch._scaled_mm per expert, fast accumulation"}}
 #: Element types where the run's --dtype is not what a variant computes in.
 DTYPE_LABELS = {"fp8_forward": "float8_e4m3fn in, bfloat16 out",
                 "fp8_grad_input": "float8_e4m3fn in, bfloat16 out",

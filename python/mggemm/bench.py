@@ -10,10 +10,11 @@ grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
 ``fp8_grad_input`` time the scaled fp8 forward product and the fp8 input
 gradient (the same product on dY and Wᵀ [G, K, N]; inputs quantized per row
 to float8_e4m3fn before timing) against ``torch._scaled_grouped_mm`` (in the
-``torch_grouped_mm`` column; the loop has no fp8 form and is left out of those
-cases). Both add the tensor cores' sums up in f32 as they go (torch's default
+``torch_grouped_mm`` column) and a per-expert loop of ``torch._scaled_mm``
+with the same row scales (cuBLASLt; it may reject some group sizes, which
+the JSON then records as errors). All add the tensor cores' sums up in f32 as they go (torch's default
 ``use_fast_accum=False``); fp8 sums kept in the tensor cores over all of K lose
-precision; ``fp8_fast_forward`` times that way on both sides (mggemm's
+precision; ``fp8_fast_forward`` times that way on all sides (mggemm's
 ``fast_accum=True``, torch's ``use_fast_accum=True``).
 ``fp8_block_forward`` times the forward product with block scales (1 x 128
 for X, 128 x 128 for W) against a per-expert loop of
@@ -67,8 +68,7 @@ DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
 SPLITS = ("balanced", "imbalanced")
 IMPLS = ("mggemm", "torch_grouped_mm", "loop")
 #: Implementations that have no form of a variant (left out of its cases).
-NO_FORM = {"fp8_forward": ("loop",), "fp8_grad_input": ("loop",),
-           "fp8_block_forward": ("torch_grouped_mm",), "fp8_fast_forward": ("loop",)}
+NO_FORM = {"fp8_block_forward": ("torch_grouped_mm",)}
 DTYPES = {"bf16": "bfloat16", "f16": "float16"}
 
 #: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
@@ -196,10 +196,11 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
 
     from . import ops
 
-    if variant == "fp8_block_forward" and impl == "loop":
-        return _scaled_mm_loop(copies, bounds)
     if variant in FP8_VARIANTS:  # copies: (a, b, scale_a, scale_b)
         fast = variant == "fp8_fast_forward"
+        if impl == "loop":
+            return _scaled_mm_loop(copies, bounds, blockwise=variant == "fp8_block_forward",
+                                   fast_accum=fast)
         if impl == "mggemm":
             return lambda i: ops.grouped_mm(copies[i][0], copies[i][1], sizes,
                                             scale_x=copies[i][2], scale_w=copies[i][3],
@@ -243,24 +244,43 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
     return loop
 
 
-def _scaled_mm_loop(copies: List[Tuple[Any, ...]], bounds: List[int]) -> Callable[[int], Any]:
-    """Per expert, ``torch.nn.functional.scaled_mm`` with block scales; it
-    wants each expert's x scales column-major on their own, so they are cut
-    before timing. Returns the experts' outputs as a list (there is no
+def _scaled_mm_loop(copies: List[Tuple[Any, ...]], bounds: List[int], *, blockwise: bool,
+                    fast_accum: bool) -> Callable[[int], Any]:
+    """Per expert, the scaled fp8 product ``a[lo:hi] · b[g]ᵀ`` in bf16:
+    ``torch._scaled_mm`` with row scales (``[rows, 1]`` and ``[1, N]``), or
+    ``torch.nn.functional.scaled_mm`` with block scales. Each expert's x
+    scales are copied into a tensor of their own before timing (column-major
+    for block scales; cuBLASLt refuses row scales that start off a 16-byte
+    boundary, as slices of uneven groups do). Returns the experts' outputs as a list (there is no
     ``out=`` to write them into one tensor)."""
     import torch
-    from torch.nn.functional import ScalingType, scaled_mm
 
     args = []
-    for qx, qw, sx, sw in copies:
-        args.append([(qx[lo:hi], qw[g].t(), sx[lo:hi].t().contiguous().t(), sw[g].t())
-                     for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo])
+    for qa, qb, sa, sb in copies:
+        experts = [(lo, hi, g) for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))
+                   if hi > lo]
+        if blockwise:
+            args.append([(qa[lo:hi], qb[g].t(), sa[lo:hi].t().contiguous().t(), sb[g].t())
+                         for lo, hi, g in experts])
+        else:
+            args.append([(qa[lo:hi], qb[g].t(), sa[lo:hi].clone().view(-1, 1), sb[g].view(1, -1))
+                         for lo, hi, g in experts])
 
-    def loop(i: int) -> Any:
-        return [scaled_mm(a, b, sa, ScalingType.BlockWise1x128, sb, ScalingType.BlockWise128x128,
-                          output_dtype=torch.bfloat16) for a, b, sa, sb in args[i]]
+    if blockwise:
+        from torch.nn.functional import ScalingType, scaled_mm
 
-    return loop
+        def block_loop(i: int) -> Any:
+            return [scaled_mm(a, b, sa, ScalingType.BlockWise1x128, sb,
+                              ScalingType.BlockWise128x128, output_dtype=torch.bfloat16)
+                    for a, b, sa, sb in args[i]]
+
+        return block_loop
+
+    def row_loop(i: int) -> Any:
+        return [torch._scaled_mm(a, b, scale_a=sa, scale_b=sb, out_dtype=torch.bfloat16,
+                                 use_fast_accum=fast_accum) for a, b, sa, sb in args[i]]
+
+    return row_loop
 
 
 def _check(out: Any, ref: Any, variant: str, sizes: List[int]) -> Tuple[bool, Dict[str, Any]]:
