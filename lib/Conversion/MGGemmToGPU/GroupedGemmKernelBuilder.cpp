@@ -255,7 +255,7 @@ void KernelBodyBuilder::build() {
       },
       [&] {
         e.setMaxRegisters(consumerRegisters(numConsumers), /*increase=*/true);
-        buildConsumer(scheduler, e.sub(warpgroup, e.i32(1)));
+        buildConsumer(scheduler, e.warpUniform(e.sub(warpgroup, e.i32(1))));
       });
   // No CTA may exit while its peer can still multicast into it or arrive on
   // its barriers.
@@ -495,6 +495,10 @@ Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex,
   // memory ends below 2^18 bytes.
   static_assert(MGGEMM_SM90_MAX_SHARED_MEMORY < (1 << 18),
                 "descriptor start addresses have 14 bits of 16-byte units");
+  // wgmma takes its descriptors in uniform registers. From a stage that
+  // ptxas cannot prove uniform it built each one in vector registers and
+  // copied it over (16 R2UR per k-block; 4 from a uniform stage).
+  stage = e.warpUniform(stage);
   Value stageUnits = e.mul(stage, e.i32(stageBytes() / 16));
   Value lowA =
       e.add(descriptorLow(e, e.add(e.sharedAddress(stageA(e.i32(0))), aRows),

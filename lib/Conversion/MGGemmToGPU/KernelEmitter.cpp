@@ -139,6 +139,10 @@ Value KernelEmitter::shuffleIdx(Value value, Value lane) {
       .getShuffleResult();
 }
 
+Value KernelEmitter::warpUniform(Value value) {
+  return shuffleIdx(value, i32(0));
+}
+
 Value KernelEmitter::ballot(Value predicate) {
   return NVVM::VoteSyncOp::create(
       b, loc, b.getI32Type(), i32(-1), predicate,

@@ -68,6 +68,10 @@ public:
   /// Value from lane - offset and whether that lane exists.
   std::pair<Value, Value> shuffleUp(Value value, int64_t offset);
   Value shuffleIdx(Value value, Value lane);
+  /// `value`, which every lane of the warp holds, broadcast from lane 0:
+  /// ptxas then knows it is uniform and computes with it in uniform
+  /// registers, which wgmma descriptors need (notes v20).
+  Value warpUniform(Value value);
   Value ballot(Value predicate);
   Value countTrailingZeros(Value value);
 
