@@ -11,11 +11,11 @@ grad_weight ``(dYᵀ, X)``, all with ``offs=cumsum(sizes)``) and a per-expert
 gradient (the same product on dY and Wᵀ [G, K, N]; inputs quantized per row
 to float8_e4m3fn before timing) against ``torch._scaled_grouped_mm`` (in the
 ``torch_grouped_mm`` column) and a per-expert loop of ``torch._scaled_mm``
-with the same row scales (cuBLASLt; it may reject some group sizes, which
-the JSON then records as errors). All add the tensor cores' sums up in f32 as they go (torch's default
-``use_fast_accum=False``); fp8 sums kept in the tensor cores over all of K lose
-precision; ``fp8_fast_forward`` times that way on all sides (mggemm's
-``fast_accum=True``, torch's ``use_fast_accum=True``).
+(cuBLASLt) with the same row scales. All add the tensor cores' sums up in
+f32 as they go (torch's default ``use_fast_accum=False``); fp8 sums kept in
+the tensor cores over all of K lose precision; ``fp8_fast_forward`` times
+that way on all sides (mggemm's ``fast_accum=True``, torch's
+``use_fast_accum=True``).
 ``fp8_block_forward`` times the forward product with block scales (1 x 128
 for X, 128 x 128 for W) against a per-expert loop of
 ``torch.nn.functional.scaled_mm`` (BlockWise1x128 x BlockWise128x128; torch
@@ -251,8 +251,8 @@ def _scaled_mm_loop(copies: List[Tuple[Any, ...]], bounds: List[int], *, blockwi
     ``torch.nn.functional.scaled_mm`` with block scales. Each expert's x
     scales are copied into a tensor of their own before timing (column-major
     for block scales; cuBLASLt refuses row scales that start off a 16-byte
-    boundary, as slices of uneven groups do). Returns the experts' outputs as a list (there is no
-    ``out=`` to write them into one tensor)."""
+    boundary, as slices of uneven groups do). Returns the experts' outputs
+    as a list (there is no ``out=`` to write them into one tensor)."""
     import torch
 
     args = []
