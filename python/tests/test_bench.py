@@ -88,7 +88,13 @@ def test_summary_table_from_synthetic_result() -> None:
                              "loop": {"status": "failed_check", "reason": "not timed: rel_fro=nan"}}}],
     }
     text = summary_table(result)
-    assert "dense 8192^3: 690 TFLOP/s" in text and "1.20" in text
+    assert "dense 8192^3: 690 TFLOP/s  copy" in text and "1.20" in text
+    # With both ceiling measurements and their clocks, the header shows them.
+    result["dense"].update(before={"tflops": 690.0, "sm_clock_mhz_median": 1980.0},
+                           after={"tflops": 650.0, "sm_clock_mhz_median": 1500.0})
+    assert ("dense 8192^3: 690 TFLOP/s (before 690 at 1980 MHz; after 650 at 1500 MHz)"
+            in summary_table(result))
+    del result["dense"]["before"], result["dense"]["after"]
     assert "failed_check" in text and "note: loop forward balanced" in text
     assert "W read" not in text  # no weight_read_ms: nothing to report
 
