@@ -553,8 +553,8 @@ def summary_table(result: Dict[str, Any]) -> str:
     impls = result["meta"]["impls"]
     dense = result.get("dense", {})
     copy = result.get("copy", {}).get("gb_per_s")
-    # The ceiling is the better of two measurements, and the one before the
-    # cases runs on a cooler GPU at a higher clock: show both, with clocks.
+    # The ceiling is the better of two measurements, which differed by up to
+    # 16% in one run as the GPU heated up (notes v20): show both, with clocks.
     runs = [f"{label} {dense[label]['tflops']:.0f} at {dense[label]['sm_clock_mhz_median']:.0f} MHz"
             for label in ("before", "after")
             if (dense.get(label) or {}).get("tflops")
