@@ -177,7 +177,7 @@ void testDimensionChecks() {
 }
 
 void testDtypeChecks() {
-  for (int dtype : {-1, 5, 7}) {
+  for (int dtype : {-1, MGGEMM_DTYPE_COUNT, 7}) {
     EXPECT_INVALID(mggemmForward(kBuffer, kBuffer, kSizes, kOther, M, N, K, G,
                                  (mggemmDtype)dtype, 0),
                    "dtype", "MGGEMM_DTYPE_BF16");
