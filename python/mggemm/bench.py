@@ -134,10 +134,10 @@ def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
     once (fp8: one-byte inputs, a bf16 output; scales are negligible)."""
     g, m, n, k = shape
     x, w, y = m * k, g * n * k, m * n
-    if variant in ("fp8_forward", "fp8_block_forward", "fp8_fast_forward"):
-        return x + w + 2 * y
     if variant == "fp8_grad_input":  # dY, Wᵀ in fp8, dX [M, K] in bf16
         return y + w + 2 * x
+    if variant in FP8_VARIANTS:  # the forward products
+        return x + w + 2 * y
     traffic = {"forward": x + w + y, "grad_input": y + w + x, "grad_weight": y + x + w}
     return traffic[variant] * element_bytes
 
@@ -255,30 +255,26 @@ def _scaled_mm_loop(copies: List[Tuple[Any, ...]], bounds: List[int], *, blockwi
     as a list (there is no ``out=`` to write them into one tensor)."""
     import torch
 
-    args = []
-    for qa, qb, sa, sb in copies:
-        experts = [(lo, hi, g) for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))
-                   if hi > lo]
-        if blockwise:
-            args.append([(qa[lo:hi], qb[g].t(), sa[lo:hi].t().contiguous().t(), sb[g].t())
-                         for lo, hi, g in experts])
-        else:
-            args.append([(qa[lo:hi], qb[g].t(), sa[lo:hi].clone().view(-1, 1), sb[g].view(1, -1))
-                         for lo, hi, g in experts])
-
+    experts = [(lo, hi, g) for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo]
     if blockwise:
         from torch.nn.functional import ScalingType, scaled_mm
+
+        block_args = [[(qa[lo:hi], qb[g].t(), sa[lo:hi].t().contiguous().t(), sb[g].t())
+                       for lo, hi, g in experts] for qa, qb, sa, sb in copies]
 
         def block_loop(i: int) -> Any:
             return [scaled_mm(a, b, sa, ScalingType.BlockWise1x128, sb,
                               ScalingType.BlockWise128x128, output_dtype=torch.bfloat16)
-                    for a, b, sa, sb in args[i]]
+                    for a, b, sa, sb in block_args[i]]
 
         return block_loop
 
+    row_args = [[(qa[lo:hi], qb[g].t(), sa[lo:hi].clone().view(-1, 1), sb[g].view(1, -1))
+                 for lo, hi, g in experts] for qa, qb, sa, sb in copies]
+
     def row_loop(i: int) -> Any:
         return [torch._scaled_mm(a, b, scale_a=sa, scale_b=sb, out_dtype=torch.bfloat16,
-                                 use_fast_accum=fast_accum) for a, b, sa, sb in args[i]]
+                                 use_fast_accum=fast_accum) for a, b, sa, sb in row_args[i]]
 
     return row_loop
 
@@ -555,10 +551,9 @@ def summary_table(result: Dict[str, Any]) -> str:
     copy = result.get("copy", {}).get("gb_per_s")
     # The ceiling is the better of two measurements, which differed by up to
     # 16% in one run as the GPU heated up (notes v20): show both, with clocks.
-    runs = [f"{label} {dense[label]['tflops']:.0f} at {dense[label]['sm_clock_mhz_median']:.0f} MHz"
-            for label in ("before", "after")
-            if (dense.get(label) or {}).get("tflops")
-            and dense[label].get("sm_clock_mhz_median")]
+    measured = {label: dense.get(label) or {} for label in ("before", "after")}
+    runs = [f"{label} {e['tflops']:.0f} at {e['sm_clock_mhz_median']:.0f} MHz"
+            for label, e in measured.items() if e.get("tflops") and e.get("sm_clock_mhz_median")]
     lines = [f"{result['meta']['device']}  torch {result['meta']['torch']}  "
              f"dense 8192^3: {dense.get('tflops') or float('nan'):.0f} TFLOP/s"
              + (f" ({'; '.join(runs)})" if runs else "")
