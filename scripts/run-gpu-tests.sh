@@ -20,7 +20,8 @@
 #                  block-wise (e4m3_block) and row-wise summed in the tensor
 #                  cores (e4m3_fast), on the fixed shapes, edge cases,
 #                  nonnegative operands (not e4m3_fast) and both kernel
-#                  shapes
+#                  shapes; the fp8 grad_weight (e4m3, e4m3_fast) on fixed
+#                  shapes and edge cases
 #   stress         mggemm-run --stress: $MGGEMM_TEST_STRESS (1000) random
 #                  cases over all variants (G up to 1024, invalid sizes too,
 #                  each launched twice and compared bitwise) on
@@ -55,7 +56,7 @@ while (($#)); do
   --variants) variants="$2"; shift ;;
   --budget) budget="$2"; shift ;;
   --timeout) case_timeout="$2"; shift ;;
-  -h | --help) sed -n '2,35p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,36p' "$0"; exit 0 ;;
   *) echo "run-gpu-tests.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -235,6 +236,29 @@ if wants fp8; then
       fp8 "tile $tile" --groups 16 --m 20000 --split imbalanced --n 4096 \
         --k 7168 --tile "$tile"
     done
+  done
+  # The weight gradient of transposed fp8 operands (row scales per group):
+  # the reduction runs over M, which must be a multiple of 16; N may be odd.
+  for dtype in e4m3 e4m3_fast; do
+    gw() { run_case "$dtype grad_weight $1" --dtype "$dtype" \
+      --variant grad_weight "${@:2}"; }
+    for nk in "2048 7168" "7168 2048" "4096 14336"; do
+      read -r N K <<<"$nk"
+      for G in 1 8 64 256; do
+        gw "N=$N K=$K G=$G" --groups "$G" --m "${MGGEMM_TEST_M:-8192}" \
+          --n "$N" --k "$K" --split imbalanced --seed "$G"
+      done
+    done
+    gw "empty and odd groups" --sizes 0,1,0,127,0,129,0,15 --n 264 --k 136
+    gw "odd N K" --groups 5 --m 3008 --split random --n 100 --k 40
+    gw "M = 0" --groups 4 --m 0 --n 512 --k 512
+    gw "M past the sizes" --m 1008 --sizes 100,200,300 --n 512 --k 256
+    gw "negative and huge sizes" --m 304 --sizes 100,-5,2147483647,50 \
+      --n 264 --k 144
+    gw "invalid M" --groups 2 --m 72 --n 64 --k 64 --expect-status invalid_value
+    [[ $dtype == e4m3 ]] &&
+      gw "nonnegative" --groups 8 --m 32768 --n 2048 --k 2048 \
+        --split imbalanced --nonnegative
   done
 fi
 

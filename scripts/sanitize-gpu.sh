@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every kernel variant, and the fp8 forward kernels (row-scaled,
-# block-scaled and row-scaled with fast accumulation), under
+# Runs every kernel variant, the fp8 forward kernels (row-scaled,
+# block-scaled and row-scaled with fast accumulation) and the fp8 weight
+# gradient (row-scaled, with and without fast accumulation), under
 # compute-sanitizer (memcheck, racecheck, synccheck,
 # initcheck) on small, tail-heavy shapes, and on invalid sizes
 # (negative, adding up past M) that the kernels must clamp. Run it on the GPU
@@ -16,6 +17,10 @@ shapes=("--sizes 0,1,130,77,0,64 --n 264 --k 200" "--sizes 3,0,129 --n 136 --k 7
 # fp8 rows are multiples of 16 bytes: K rounded up to 16.
 fp8_shapes=("--sizes 0,1,130,77,0,64 --n 264 --k 208" "--sizes 3,0,129 --n 136 --k 80"
   "--m 150 --sizes 5,-3,200,77 --n 136 --k 80")
+# The fp8 weight gradient reduces over M, a multiple of 16; groups start
+# anywhere.
+gw_fp8_shapes=("--sizes 0,1,130,77,0,64 --n 264 --k 200" "--sizes 3,0,125 --n 136 --k 72"
+  "--m 160 --sizes 5,-3,200,77 --n 136 --k 72")
 sanitize() { # TOOL TILE ARGS...
   local tool="$1" tile="$2"
   shift 2
@@ -47,6 +52,14 @@ for tool in memcheck racecheck synccheck initcheck; do
       # shellcheck disable=SC2086
       sanitize "$tool" "128x256x128s4c$c" --dtype e4m3_fast $shape
     done
+  done
+  # The fp8 weight gradient's kernels run on clusters only.
+  for shape in "${gw_fp8_shapes[@]}"; do
+    # shellcheck disable=SC2086
+    sanitize "$tool" 128x192x128s4c2 --variant grad_weight --dtype e4m3 $shape
+    # shellcheck disable=SC2086
+    sanitize "$tool" 128x256x128s4c2 --variant grad_weight --dtype e4m3_fast \
+      $shape
   done
 done
 echo "compute-sanitizer: $failures failing run(s)"

@@ -75,7 +75,7 @@ mggemmStatus mggemm::runtime::failNotADtype(mggemmDtype dtype) {
 
 mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
                                            int64_t N, int64_t K, int64_t G,
-                                           bool scaled) {
+                                           bool scaled, mggemmKind kind) {
   if (!mggemmIsDtype(dtype))
     return failNotADtype(dtype);
   if ((bool)mggemmDtypeIsScaled(dtype) != scaled)
@@ -83,18 +83,22 @@ mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
                 scaled ? "dtype %s has no scales: call the unscaled entry "
                          "point (mggemmForward)"
                        : "dtype %s needs scales: call "
-                         "mggemmScaledForward",
+                         "mggemmScaledForward or mggemmScaledGradWeight",
                 mggemmDtypeName(dtype));
+  // The fp8 weight gradient reads dY and X transposed: its rows of the
+  // dtype are M long, and K-long rows are dW's (bf16).
+  bool transposed = kind == MGGEMM_KIND_GRAD_WEIGHT && scaled;
+  int64_t eb = mggemmElementBytes(dtype);
   // Group sizes and their prefix sums are capped at MGGEMM_MAX_ROWS on the
   // device, so a larger M could be cut silently.
-  if (mggemmStatus status = checkDimension("M", M, 0, 0, MGGEMM_MAX_ROWS))
-    return status;
-  // N-long rows are 16-bit (dY, Y and dW for every dtype); K-long rows hold
-  // the dtype (X and W).
-  if (mggemmStatus status = checkDimension("N", N, 1, 2))
-    return status;
   if (mggemmStatus status =
-          checkDimension("K", K, 1, mggemmElementBytes(dtype)))
+          checkDimension("M", M, 0, transposed ? eb : 0, MGGEMM_MAX_ROWS))
+    return status;
+  // N-long rows are 16-bit (dY, Y and dW for every dtype; the fp8
+  // grad_weight has none); K-long rows hold the dtype (X and W).
+  if (mggemmStatus status = checkDimension("N", N, 1, transposed ? 0 : 2))
+    return status;
+  if (mggemmStatus status = checkDimension("K", K, 1, transposed ? 2 : eb))
     return status;
   return checkDimension("G", G, 1, 0);
 }

@@ -15,9 +15,11 @@ namespace mggemm::runtime {
 
 /// dtype is a mggemmDtype, scaled (e4m3) exactly when the entry point takes
 /// scales; M >= 0; N, K > 0, N a multiple of 8 and K of 16 bytes of the
-/// dtype; G >= 1; all below 2^31 (the kernels take int32 dimensions).
+/// dtype (for the fp8 grad_weight, which reads dY and X transposed: M of 16,
+/// K of 8, N any); G >= 1; all below 2^31 (the kernels take int32 dimensions).
 mggemmStatus checkProblem(mggemmDtype dtype, int64_t M, int64_t N, int64_t K,
-                          int64_t G, bool scaled = false);
+                          int64_t G, bool scaled = false,
+                          mggemmKind kind = MGGEMM_KIND_FORWARD);
 
 /// Fails with "dtype <dtype> is not a mggemmDtype (MGGEMM_DTYPE_BF16 = 0,
 /// ...)", the list made from mggemmDtypeName.

@@ -118,12 +118,14 @@ mggemmStatus launchProduct(const CudaDriver &driver,
 
   // A tensor map cannot describe an empty tensor. Only grad_weight launches
   // with M == 0 (to zero dW), and its kernel then loads nothing: give its maps
-  // one row of dW itself (G*N*K >= max(N, K) elements), valid memory of ours.
+  // one row of dW itself (G*N*K >= max(N, K) elements), valid memory of ours;
+  // the fp8 kernel's maps of dYᵀ and Xᵀ have rows of M bytes, so 16 (2 G N K
+  // >= 16 max(N, K) bytes, as K >= 8).
   const void *a = prod.a, *b = prod.b;
   int64_t mapM = p.M;
   if (p.M == 0) {
     a = b = prod.out;
-    mapM = 1;
+    mapM = mggemmElementBytes(p.dtype) == 1 ? 16 : 1;
   }
   // The output is never empty here: forward and grad_input with M == 0
   // launch nothing, dW has G * N * K elements.
@@ -300,6 +302,35 @@ mggemmStatus gradWeight(const void *dy, const void *x, const int32_t *sizes,
   return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
 }
 
+mggemmStatus scaledGradWeight(const void *dyT, const void *xT,
+                              const float *scaleDY, const float *scaleX,
+                              const int32_t *sizes, void *dw, int64_t M,
+                              int64_t N, int64_t K, int64_t G,
+                              mggemmDtype dtype, void *stream) {
+  if (dtype == MGGEMM_DTYPE_E4M3_BLOCK)
+    return fail(MGGEMM_ERROR_UNSUPPORTED,
+                "the fp8 weight gradient takes row-wise scales "
+                "(MGGEMM_DTYPE_E4M3 or MGGEMM_DTYPE_E4M3_FAST), not block "
+                "scales");
+  if (mggemmStatus s = checkProblem(dtype, M, N, K, G, /*scaled=*/true,
+                                    MGGEMM_KIND_GRAD_WEIGHT))
+    return s;
+  if (mggemmStatus s = checkTensor(dyT, "dyT", shapeMK("[N, M]", N, M)))
+    return s;
+  if (mggemmStatus s = checkTensor(xT, "xT", shapeMK("[K, M]", K, M)))
+    return s;
+  if (mggemmStatus s = checkSizes(sizes, G))
+    return s;
+  if (mggemmStatus s = checkTensor(dw, "dw", shapeGNK(G, N, K)))
+    return s;
+  if (mggemmStatus s = checkScales(scaleDY, "scaleDY", "[G, N]", G * N))
+    return s;
+  if (mggemmStatus s = checkScales(scaleX, "scaleX", "[G, K]", G * K))
+    return s;
+  Product product = {MGGEMM_KIND_GRAD_WEIGHT, dyT, xT, dw, scaleDY, scaleX};
+  return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
+}
+
 mggemmStatus backward(const void *dy, const void *x, const void *w,
                       const int32_t *sizes, void *dx, void *dw, int64_t M,
                       int64_t N, int64_t K, int64_t G, mggemmDtype dtype,
@@ -365,6 +396,16 @@ mggemmStatus mggemmGradWeight(const void *dy, const void *x,
                               mggemmDtype dtype, void *stream) {
   return addContext(gradWeight(dy, x, sizes, dw, M, N, K, G, dtype, stream),
                     "mggemmGradWeight");
+}
+
+mggemmStatus mggemmScaledGradWeight(const void *dyT, const void *xT,
+                                    const float *scaleDY, const float *scaleX,
+                                    const int32_t *sizes, void *dw, int64_t M,
+                                    int64_t N, int64_t K, int64_t G,
+                                    mggemmDtype dtype, void *stream) {
+  return addContext(scaledGradWeight(dyT, xT, scaleDY, scaleX, sizes, dw, M, N,
+                                     K, G, dtype, stream),
+                    "mggemmScaledGradWeight");
 }
 
 mggemmStatus mggemmBackward(const void *dy, const void *x, const void *w,

@@ -33,13 +33,16 @@ bool isKind(mggemmKind kind) {
 }
 
 // "{K, M} = {7168, 4096}": the map's dimensions, innermost first.
-void describeDims(mggemmKind kind, int32_t operand, const int64_t dims[3],
-                  int rank, char *buffer, size_t size) {
+void describeDims(mggemmKind kind, int32_t operand, mggemmDtype dtype,
+                  const int64_t dims[3], int rank, char *buffer, size_t size) {
   const char *names;
   if (operand == MGGEMM_OPERAND_OUTPUT)
     names = kind == MGGEMM_KIND_FORWARD      ? "{N, M}"
             : kind == MGGEMM_KIND_GRAD_INPUT ? "{K, M}"
                                              : "{K, G * N}";
+  else if (kind == MGGEMM_KIND_GRAD_WEIGHT &&
+           !mggemmOperandIsMNMajor(kind, operand, dtype))
+    names = operand == 0 ? "{M, N}" : "{M, K}"; // fp8: dYᵀ and Xᵀ
   else if (operand == 1 && kind != MGGEMM_KIND_GRAD_WEIGHT)
     names = "{K, N, G}";
   else if (operand == 0 && kind != MGGEMM_KIND_FORWARD)
@@ -88,9 +91,9 @@ mggemm::runtime::describeTensorMap(mggemmKind kind, int32_t operand,
   const char *name = operandName(kind, operand);
   const char *role = operand == 0 ? "A" : operand == 1 ? "B" : "output";
   int64_t dims[3] = {1, 1, 1};
-  int rank = mggemmTensorMapShape(kind, operand, M, N, K, G, dims);
+  int rank = mggemmTensorMapShape(kind, operand, dtype, M, N, K, G, dims);
   char shape[96];
-  describeDims(kind, operand, dims, rank, shape, sizeof(shape));
+  describeDims(kind, operand, dtype, dims, rank, shape, sizeof(shape));
   for (int i = 0; i < rank; ++i)
     if (dims[i] < 1 || (uint64_t)dims[i] > kMaxGlobalDim)
       return fail(MGGEMM_ERROR_INVALID_VALUE,

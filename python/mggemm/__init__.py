@@ -37,8 +37,11 @@ _LAZY: Dict[str, str] = {
     "grouped_mm_grad_weight": "ops",
     "grouped_mm_backward": "ops",
     "grouped_mm_fp8": "ops",
+    "grouped_mm_grad_weight_fp8": "ops",
+    "scaled_grouped_mm_grad_weight": "ops",
     "quantize_fp8_rowwise": "ops",
     "quantize_fp8_blockwise": "ops",
+    "quantize_fp8_grouped_columns": "ops",
     "grouped_gemm_forward": "compat",
     "grouped_gemm_backward": "compat",
     "mg_grouped_gemm": "compat",
@@ -47,6 +50,7 @@ _LAZY: Dict[str, str] = {
     "reference_grad_weight": "reference",
     "reference_backward": "reference",
     "reference_scaled_forward": "reference",
+    "reference_scaled_grad_weight": "reference",
     "compare": "reference",
     "Comparison": "reference",
 }
@@ -68,8 +72,11 @@ if TYPE_CHECKING or importlib.util.find_spec("torch") is not None:
         grouped_mm_fp8,
         grouped_mm_grad_input,
         grouped_mm_grad_weight,
+        grouped_mm_grad_weight_fp8,
         quantize_fp8_blockwise,
+        quantize_fp8_grouped_columns,
         quantize_fp8_rowwise,
+        scaled_grouped_mm_grad_weight,
     )
     from .reference import (
         Comparison,
@@ -79,6 +86,7 @@ if TYPE_CHECKING or importlib.util.find_spec("torch") is not None:
         reference_grad_input,
         reference_grad_weight,
         reference_scaled_forward,
+        reference_scaled_grad_weight,
     )
 
 

@@ -319,7 +319,10 @@ _BLOCK_SCALES = ("block-wise scales, as mggemm.quantize_fp8_blockwise returns "
 
 
 def _check_scale(scale: TensorSpec, shape: Tuple[Any, ...], layout: str,
-                 device: str, ref: str, blocks: bool) -> None:
+                 device: str, ref: str, blocks: bool,
+                 source: Optional[str] = None) -> None:
+    """``source`` says where such scales come from (default: the forward's
+    row-wise or block-wise ones)."""
     dtype = canonical_dtype(scale.dtype)
     if dtype != "float32":
         raise TypeError(
@@ -328,9 +331,10 @@ def _check_scale(scale: TensorSpec, shape: Tuple[Any, ...], layout: str,
             f"{scale.name}.float()"
         )
     if tuple(scale.shape) != tuple(shape):
+        source = source or (_BLOCK_SCALES if blocks else _ROW_SCALES)
         raise ValueError(
             f"{scale.name} must have shape {layout} = {_fmt_shape(shape)}, got "
-            f"{_fmt_shape(scale.shape)} ({_BLOCK_SCALES if blocks else _ROW_SCALES})"
+            f"{_fmt_shape(scale.shape)} ({source})"
         )
     _check_device(scale, device, ref)
     # Block scales of x may have any strides (the op transposes them to
@@ -344,6 +348,16 @@ def _check_scale(scale: TensorSpec, shape: Tuple[Any, ...], layout: str,
         )
 
 
+def _check_fp8_operand(t: TensorSpec, product: str, quantize: str, otherwise: str) -> None:
+    dtype = canonical_dtype(t.dtype)
+    if dtype != FP8_DTYPE:
+        raise TypeError(
+            f"{t.name} has dtype {_torch_name(dtype)}, but the {product} takes "
+            f"torch.{FP8_DTYPE} operands: quantize with {quantize}, or "
+            f"{otherwise} for bf16/f16"
+        )
+
+
 def check_scaled_forward(x: TensorSpec, w: TensorSpec, scale_x: TensorSpec,
                          scale_w: TensorSpec, sizes: TensorSpec) -> Problem:
     """Y[M, N] (bf16) = per group g: (scale_x X_g) · (scale_w[g] W[g])ᵀ with
@@ -353,14 +367,8 @@ def check_scaled_forward(x: TensorSpec, w: TensorSpec, scale_x: TensorSpec,
     128 x 128 block of W."""
     _check_forward_ranks(x, w)
     for t in (x, w):
-        dtype = canonical_dtype(t.dtype)
-        if dtype != FP8_DTYPE:
-            raise TypeError(
-                f"{t.name} has dtype {_torch_name(dtype)}, but the scaled "
-                f"product takes torch.{FP8_DTYPE} operands: quantize with "
-                f"mggemm.quantize_fp8_rowwise({t.name}), or call grouped_mm "
-                f"without scales for bf16/f16"
-            )
+        _check_fp8_operand(t, "scaled product", f"mggemm.quantize_fp8_rowwise({t.name})",
+                           "call grouped_mm without scales")
     # fp8 rows of K elements must fill multiples of 16 bytes.
     p = _check_forward_shapes(x, w, sizes, FP8_DTYPE, k_multiple=16)
     if scale_x.rank == 2:
@@ -373,6 +381,63 @@ def check_scaled_forward(x: TensorSpec, w: TensorSpec, scale_x: TensorSpec,
         _check_scale(scale_x, (p.M,), "[M]", p.device, x.name, False)
         _check_scale(scale_w, (p.G, p.N), "[G, N]", p.device, x.name, False)
     return p
+
+
+#: fp8 rows along M (the reduction of the weight gradient) must fill
+#: multiples of 16 bytes.
+FP8_M_ALIGNMENT = 16
+
+_GROUPED_COLUMN_SCALES = ("one per group and column of dy or x, a row of dy_t or x_t, "
+                          "as mggemm.quantize_fp8_grouped_columns returns them")
+
+
+def check_scaled_grad_weight(dy_t: TensorSpec, x_t: TensorSpec, scale_dy: TensorSpec,
+                             scale_x: TensorSpec, sizes: TensorSpec) -> Problem:
+    """dW[G, N, K] (bf16) = per group g: (scale_dy[g] dYᵀ_g) · (scale_x[g]
+    Xᵀ_g)ᵀ with fp8 operands given transposed, dy_t [N, M] and x_t [K, M]
+    (group g's rows of the forward are their columns off_g .. off_g +
+    sizes[g] - 1), f32 scales scale_dy [G, N] and scale_x [G, K]. M must be
+    a multiple of 16 (the last group padded with zero columns, as
+    ``quantize_fp8_grouped_columns`` does) and K of 8 (dW's bf16 rows); N
+    is no row length here and may be anything."""
+    _check_rank(dy_t, 2, "[N, M] (the output gradient, transposed)",
+                f"quantize dy [M, N] with mggemm.quantize_fp8_grouped_columns(dy, sizes), "
+                f"which returns it transposed")
+    _check_rank(x_t, 2, "[K, M] (the forward input, transposed)",
+                f"quantize x [M, K] with mggemm.quantize_fp8_grouped_columns(x, sizes), "
+                f"which returns it transposed")
+    for t, source in ((dy_t, "dy"), (x_t, "x")):
+        _check_fp8_operand(t, "fp8 weight gradient",
+                           f"mggemm.quantize_fp8_grouped_columns({source}, sizes)",
+                           "call grouped_mm_grad_weight")
+    N, M = dy_t.shape
+    K, Mx = x_t.shape
+    if M != Mx:
+        raise ValueError(
+            f"{dy_t.name} has M={M} columns but {x_t.name} has M={Mx}: both hold "
+            f"the same tokens (transposed), so {dy_t.name}.shape[1] must equal "
+            f"{x_t.name}.shape[1]"
+        )
+    _check_sizes(sizes, None, "")
+    G = sizes.shape[0]
+    if M % FP8_M_ALIGNMENT != 0:
+        pad = (-M) % FP8_M_ALIGNMENT
+        raise ValueError(
+            f"M={M} ({dy_t.name}.shape[1], the tokens) is not a multiple of "
+            f"{FP8_M_ALIGNMENT}: TMA needs 16-byte aligned fp8 rows; pad "
+            f"{dy_t.name} and {x_t.name} with {pad} zero columns and add {pad} to "
+            f"the last group's size (mggemm.quantize_fp8_grouped_columns(t, sizes) "
+            f"does both)"
+        )
+    _check_multiple(K, "K", f"{x_t.name}.shape[0]")
+    _check_int32(M=M, N=N, K=K, G=G)
+    _check_groups_vs_rows(M, G, f"{dy_t.name}.shape[1]")
+    device = _check_tensors(dy_t, x_t, sizes)
+    _check_scale(scale_dy, (G, N), "[G, N]", device, dy_t.name, False,
+                 _GROUPED_COLUMN_SCALES)
+    _check_scale(scale_x, (G, K), "[G, K]", device, dy_t.name, False,
+                 _GROUPED_COLUMN_SCALES)
+    return Problem(M=M, N=N, K=K, G=G, dtype=FP8_DTYPE, device=device)
 
 
 def check_grad_input(dy: TensorSpec, w: TensorSpec, sizes: TensorSpec) -> Problem:

@@ -48,7 +48,7 @@ class Dtype(enum.IntEnum):
     F16 = 1
     E4M3 = 2  # float8_e4m3fn operands with f32 row scales, bf16 output
     E4M3_BLOCK = 3  # the same with 1x128 / 128x128 block scales
-    E4M3_FAST = 4  # row scales, summed in the tensor cores over all of K
+    E4M3_FAST = 4  # row scales, summed in the tensor cores over all of K (of M for dW)
 
 
 class Kind(enum.IntEnum):
@@ -151,6 +151,10 @@ _PROTOTYPES: Mapping[str, Tuple[object, List[object]]] = {
         _c_int,
         [_c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, *_DIMS, _c_int, _c_ptr],
     ),
+    "mggemmScaledGradWeight": (
+        _c_int,
+        [_c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, _c_ptr, *_DIMS, _c_int, _c_ptr],
+    ),
     "mggemmSetCheckedMode": (None, [_c_int]),
     "mggemmDeviceSMCount": (_c_i32, []),
     "mggemmEncodeTensorMap": (
@@ -247,6 +251,15 @@ class Runtime:
         bf16 out (mggemmScaledForward)."""
         self._check("mggemmScaledForward", self._fn("mggemmScaledForward")(
             x, w, scale_x, scale_w, sizes, y, M, N, K, G, int(dtype), stream))
+
+    def scaled_grad_weight(self, dy_t: int, x_t: int, scale_dy: int, scale_x: int,
+                           sizes: int, dw: int, M: int, N: int, K: int, G: int,
+                           dtype: Dtype, stream: int) -> None:
+        """dW[g] = (scale_dy[g] dYᵀ_g) · (scale_x[g] Xᵀ_g)ᵀ on fp8 operands given
+        transposed (dy_t [N, M], x_t [K, M], group g's columns), bf16 out,
+        zeros for empty groups (mggemmScaledGradWeight)."""
+        self._check("mggemmScaledGradWeight", self._fn("mggemmScaledGradWeight")(
+            dy_t, x_t, scale_dy, scale_x, sizes, dw, M, N, K, G, int(dtype), stream))
 
     def set_checked_mode(self, enabled: bool) -> None:
         self._fn("mggemmSetCheckedMode")(1 if enabled else 0)

@@ -22,14 +22,18 @@ LABELS = {"fp8_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm",
                              "loop": "torch._scaled_mm per expert"},
           "fp8_block_forward": {"loop": "F.scaled_mm per expert"},
           "fp8_fast_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm, fast accumulation",
-                               "loop": "torch._scaled_mm per expert, fast accumulation"}}
+                               "loop": "torch._scaled_mm per expert, fast accumulation"},
+          "fp8_grad_weight": {"torch_grouped_mm": "torch._scaled_grouped_mm (2d x 2d)",
+                              "loop": "torch._scaled_mm per expert"}}
 #: Element types where the run's --dtype is not what a variant computes in.
 DTYPE_LABELS = {"fp8_forward": "float8_e4m3fn in, bfloat16 out",
                 "fp8_grad_input": "float8_e4m3fn in, bfloat16 out",
                 "fp8_block_forward": "float8_e4m3fn in (1x128 / 128x128 block scales), "
                                      "bfloat16 out",
                 "fp8_fast_forward": "float8_e4m3fn in, bfloat16 out, summed in the tensor "
-                                    "cores over all of K"}
+                                    "cores over all of K",
+                "fp8_grad_weight": "float8_e4m3fn in (scales per group and column), "
+                                   "bfloat16 out"}
 
 
 def _shape_label(case: Dict[str, Any]) -> str:

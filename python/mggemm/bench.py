@@ -19,7 +19,13 @@ that way on all sides (mggemm's ``fast_accum=True``, torch's
 ``fp8_block_forward`` times the forward product with block scales (1 x 128
 for X, 128 x 128 for W) against a per-expert loop of
 ``torch.nn.functional.scaled_mm`` (BlockWise1x128 x BlockWise128x128; torch
-has no grouped form of it on sm_90). Per shape and
+has no grouped form of it on sm_90). ``fp8_grad_weight`` times the fp8
+weight gradient (dY and X quantized per group and column and transposed,
+M padded to a multiple of 16, before timing) against
+``torch._scaled_grouped_mm`` in its 2d x 2d form (groups split the
+reduction: ``(dYᵀ, X)`` with ``offs`` on M, scales ``[G*N]`` and ``[G*K]``)
+and a per-expert ``torch._scaled_mm`` loop (torch takes only groups that
+start, and for the loop also end, at multiples of 16 tokens). Per shape and
 split (balanced, and a seeded Dirichlet split with empty groups) and
 variant, every implementation's output is checked once against the fp32
 reference; one that fails is not timed, and the JSON says why. The
@@ -61,7 +67,8 @@ ANCHOR_SHAPES: Tuple[Shape, ...] = (
     (8, 32768, 4096, 14336),
     (128, 8192, 2048, 7168),
 )
-FP8_VARIANTS = ("fp8_forward", "fp8_grad_input", "fp8_block_forward", "fp8_fast_forward")
+FP8_VARIANTS = ("fp8_forward", "fp8_grad_input", "fp8_block_forward", "fp8_fast_forward",
+                "fp8_grad_weight")
 VARIANTS = ("forward", "grad_input", "grad_weight", *FP8_VARIANTS)
 #: What runs without --variants: the bf16/f16 products.
 DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
@@ -136,6 +143,8 @@ def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
     x, w, y = m * k, g * n * k, m * n
     if variant == "fp8_grad_input":  # dY, Wᵀ in fp8, dX [M, K] in bf16
         return y + w + 2 * x
+    if variant == "fp8_grad_weight":  # dYᵀ, Xᵀ in fp8, dW [G, N, K] in bf16
+        return y + x + 2 * w
     if variant in FP8_VARIANTS:  # the forward products
         return x + w + 2 * y
     traffic = {"forward": x + w + y, "grad_input": y + w + x, "grad_weight": y + x + w}
@@ -196,6 +205,8 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
 
     from . import ops
 
+    if variant == "fp8_grad_weight":
+        return _fp8_grad_weight_fn(impl, copies, sizes, offs, bounds, out_shape)
     if variant in FP8_VARIANTS:  # copies: (a, b, scale_a, scale_b)
         fast = variant == "fp8_fast_forward"
         if impl == "loop":
@@ -239,6 +250,48 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
             elif hi > lo:
                 rhs = b[g].t() if variant == "forward" else b[g]
                 torch.mm(a[lo:hi], rhs, out=out[lo:hi])
+        return out
+
+    return loop
+
+
+def _fp8_grad_weight_fn(impl: str, copies: List[Tuple[Any, ...]], sizes: Any, offs: Any,
+                        bounds: List[int], out_shape: Tuple[int, ...]) -> Callable[[int], Any]:
+    """``fn(i)`` of the fp8 weight gradient. ``copies`` hold (dyᵀ [N, Mp],
+    xᵀ [K, Mp], scale_dy [G, N], scale_x [G, K]) from
+    ``quantize_fp8_grouped_columns``; ``sizes``, ``offs`` and ``bounds`` are
+    the padded ones (the last group owns the Mp - M zero columns)."""
+    import torch
+
+    from . import ops
+
+    if impl == "mggemm":
+        return lambda i: ops.scaled_grouped_mm_grad_weight(*copies[i], sizes)
+    if impl == "torch_grouped_mm":
+        # Its 2d x 2d form fails a device-side assert, which ends the process,
+        # unless every group starts at a multiple of 16 columns: refuse here,
+        # where the case records the error.
+        if any(b % 16 for b in bounds):
+            raise ValueError(f"torch._scaled_grouped_mm (2d x 2d) takes groups that start at "
+                             f"multiples of 16 columns; offsets {bounds[1:-1]}")
+        # A row-major [N, Mp] times a column-major [Mp, K], the groups
+        # splitting Mp at offs; one scale per group and output row (scale_a
+        # [G*N]) and column (scale_b [G*K]); out [G, N, K].
+        return lambda i: torch._scaled_grouped_mm(
+            copies[i][0], copies[i][1].t(), scale_a=copies[i][2].view(-1),
+            scale_b=copies[i][3].view(-1), offs=offs, out_dtype=torch.bfloat16)
+    a0 = copies[0][0]
+    out = torch.empty(out_shape, dtype=torch.bfloat16, device=a0.device)
+    groups = list(enumerate(zip(bounds[:-1], bounds[1:])))
+
+    def loop(i: int) -> Any:
+        a, b, sa, sb = copies[i]
+        for g, (lo, hi) in groups:
+            if hi > lo:
+                torch._scaled_mm(a[:, lo:hi], b[:, lo:hi].t(), scale_a=sa[g].view(-1, 1),
+                                 scale_b=sb[g].view(1, -1), out_dtype=torch.bfloat16, out=out[g])
+            else:
+                out[g].zero_()
         return out
 
     return loop
@@ -290,7 +343,7 @@ def _check(out: Any, ref: Any, variant: str, sizes: List[int]) -> Tuple[bool, Di
         "inf_count": rep.inf_count, "report": str(rep),
     }
     ok = rep.ok(REL_TOL)
-    if variant == "grad_weight":
+    if variant in ("grad_weight", "fp8_grad_weight"):
         empty = [g for g, n in enumerate(sizes) if n == 0]
         dirty = [g for g in empty if bool(out[g].count_nonzero())]
         info["empty_groups_not_zero"] = dirty
@@ -414,11 +467,12 @@ class Bench:
             "forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
         out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k),
                       "fp8_forward": (m, n), "fp8_grad_input": (m, k),
-                      "fp8_block_forward": (m, n), "fp8_fast_forward": (m, n)}
+                      "fp8_block_forward": (m, n), "fp8_fast_forward": (m, n),
+                      "fp8_grad_weight": (g, n, k)}
         refs = {"forward": lambda: reference.reference_forward(x, w, sizes),
                 "grad_input": lambda: reference.reference_grad_input(dy, w, sizes),
                 "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
-        from .ops import quantize_fp8_blockwise, quantize_fp8_rowwise
+        from .ops import quantize_fp8_blockwise, quantize_fp8_grouped_columns, quantize_fp8_rowwise
 
         # What each fp8 variant quantizes, and how; variants that read the same
         # quantized operands (the two row-scaled forwards) share one copy.
@@ -439,6 +493,17 @@ class Bench:
             operands[variant] = quantized[key]
             refs[variant] = (lambda q=operands[variant]:
                              reference.reference_scaled_forward(*q, sizes))
+        # The fp8 weight gradient reads dYᵀ and Xᵀ with M padded to a multiple
+        # of 16, the last group owning the zero columns: its own sizes.
+        padded = (sizes, offs, bounds)
+        if "fp8_grad_weight" in self.args.variants:
+            qdy_t, sdy, sizes_p = quantize_fp8_grouped_columns(dy, sizes)
+            qx_t, sx, _ = quantize_fp8_grouped_columns(x, sizes)
+            operands["fp8_grad_weight"] = (qdy_t, qx_t, sdy, sx)
+            padded = (sizes_p, torch.cumsum(sizes_p, 0, dtype=torch.int32),
+                      bounds[:-1] + [qdy_t.shape[1]])
+            refs["fp8_grad_weight"] = (lambda q=operands["fp8_grad_weight"], s=sizes_p:
+                                       reference.reference_scaled_grad_weight(*q, s))
         copy_bw = self.result["copy"].get("gb_per_s")
         for variant in self.args.variants:
             case: Dict[str, Any] = {
@@ -448,7 +513,9 @@ class Bench:
             }
             if copy_bw:
                 case["memory_bound_ms"] = case["min_bytes"] / (copy_bw * 1e9) * 1e3
-                w_bytes = 1 if variant in FP8_VARIANTS else x.element_size()
+                # W is read in fp8 by the fp8 forwards, written in bf16 by dW.
+                w_bytes = (1 if variant in FP8_VARIANTS and variant != "fp8_grad_weight"
+                           else x.element_size())
                 case["weight_read_ms"] = g * n * k * w_bytes / (copy_bw * 1e9) * 1e3
             copies = self._copies(operands[variant])
             case["input_copies"] = len(copies)
@@ -458,7 +525,9 @@ class Bench:
                 entry: Dict[str, Any] = {}
                 case["impls"][impl] = entry
                 try:
-                    fn = _impl_fn(impl, variant, copies, sizes, offs, bounds, out_shapes[variant])
+                    fn = _impl_fn(impl, variant, copies,
+                                  *(padded if variant == "fp8_grad_weight" else (sizes, offs, bounds)),
+                                  out_shapes[variant])
                     out = fn(0)
                     if isinstance(out, list):  # a loop's per-expert outputs
                         out = torch.cat(out) if out else torch.empty(0, n, device="cuda")
@@ -480,7 +549,7 @@ class Bench:
             self.result["cases"].append(case)
             if progress is not None:
                 progress.update(1)
-        del x, w, dy, operands, pairs, quantized
+        del x, w, dy, operands, pairs, quantized, padded
         torch.cuda.empty_cache()
 
     def _time_case(self, case: Dict[str, Any], fns: Dict[str, Callable[[int], Any]]) -> None:

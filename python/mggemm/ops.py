@@ -1,8 +1,9 @@
 """The grouped GEMMs as PyTorch custom ops on the C runtime.
 
-Four ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
-``mggemm::grouped_mm_grad_weight`` and the fp8 ``mggemm::scaled_grouped_mm``,
-registered with ``torch.library.custom_op``
+Five ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
+``mggemm::grouped_mm_grad_weight`` and the fp8 ``mggemm::scaled_grouped_mm``
+and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
+``torch.library.custom_op``
 so that torch.compile treats each as one opaque node (no graph break) and
 shape propagation runs the fake implementations below instead of the
 kernels. Each launch goes on ``torch.cuda.current_stream()``, so the ops
@@ -24,12 +25,14 @@ from typing import Callable, ContextManager, Dict, Optional, Tuple
 import torch
 
 from ._checks import (
+    FP8_M_ALIGNMENT,
     SCALE_BLOCK,
     TensorSpec,
     check_forward,
     check_grad_input,
     check_grad_weight,
     check_scaled_forward,
+    check_scaled_grad_weight,
 )
 from ._library import DTYPE_CODES, Dtype, runtime
 
@@ -39,8 +42,11 @@ __all__ = [
     "grouped_mm_grad_weight",
     "grouped_mm_backward",
     "grouped_mm_fp8",
+    "grouped_mm_grad_weight_fp8",
     "quantize_fp8_blockwise",
+    "quantize_fp8_grouped_columns",
     "quantize_fp8_rowwise",
+    "scaled_grouped_mm_grad_weight",
 ]
 
 
@@ -195,6 +201,37 @@ def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Ten
     return x.new_empty((p.M, p.N), dtype=torch.bfloat16)
 
 
+@torch.library.custom_op("mggemm::scaled_grouped_mm_grad_weight", mutates_args=())
+def _scaled_grouped_mm_grad_weight(dy_t: torch.Tensor, x_t: torch.Tensor,
+                                   scale_dy: torch.Tensor, scale_x: torch.Tensor,
+                                   sizes: torch.Tensor, fast_accum: bool = False) -> torch.Tensor:
+    p = check_scaled_grad_weight(_spec("dy_t", dy_t, True), _spec("x_t", x_t, True),
+                                 _spec("scale_dy", scale_dy, True),
+                                 _spec("scale_x", scale_x, True), _spec("sizes", sizes, True))
+    if p.M == 0:
+        # No tokens: every group is empty (M is a shape: no host sync).
+        return torch.zeros((p.G, p.N, p.K), dtype=torch.bfloat16, device=dy_t.device)
+    dw = torch.empty((p.G, p.N, p.K), dtype=torch.bfloat16, device=dy_t.device)
+    rt = runtime()
+    with _on_device(dy_t.device):
+        rt.scaled_grad_weight(dy_t.data_ptr(), x_t.data_ptr(), scale_dy.data_ptr(),
+                              scale_x.data_ptr(), sizes.data_ptr(), dw.data_ptr(),
+                              p.M, p.N, p.K, p.G, Dtype.E4M3_FAST if fast_accum else Dtype.E4M3,
+                              _stream(dy_t.device))
+    return dw
+
+
+@_scaled_grouped_mm_grad_weight.register_fake
+def _scaled_grouped_mm_grad_weight_fake(dy_t: torch.Tensor, x_t: torch.Tensor,
+                                        scale_dy: torch.Tensor, scale_x: torch.Tensor,
+                                        sizes: torch.Tensor,
+                                        fast_accum: bool = False) -> torch.Tensor:
+    p = check_scaled_grad_weight(_spec("dy_t", dy_t, False), _spec("x_t", x_t, False),
+                                 _spec("scale_dy", scale_dy, False),
+                                 _spec("scale_x", scale_x, False), _spec("sizes", sizes, False))
+    return dy_t.new_empty((p.G, p.N, p.K), dtype=torch.bfloat16)
+
+
 #: The largest finite float8_e4m3fn value.
 FP8_E4M3_MAX = 448.0
 
@@ -253,19 +290,81 @@ def quantize_fp8_blockwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]
     return q, scale.contiguous()
 
 
-_fused_quantizers: Dict[str, Callable[[torch.Tensor], Tuple[torch.Tensor, torch.Tensor]]] = {}
+def quantize_fp8_grouped_columns(
+    t: torch.Tensor, sizes: torch.Tensor
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(q_t, scale, sizes_padded): the operands of the fp8 weight gradient.
+    ``t`` is [M, C] (dy [M, N] or x [M, K], bf16/f16/f32) with rows sorted
+    by group, ``sizes`` int32 [G] on its device, summing to M (not checked:
+    that would read them on the host).
+
+    - q_t: float8_e4m3fn [C, Mp], ``t`` transposed (contiguous, as fp8 wgmma
+      reads it K-major, here along M), with M padded to Mp, the next multiple
+      of 16, by zero columns;
+    - scale: f32 [G, C], amax / 448 of each column within each group, so
+      ``q_t[c, r] * scale[g, c] ≈ t[r, c]`` for row r of group g;
+    - sizes_padded: int32 [G], ``sizes`` with Mp - M added to the last group
+      (it owns the zero columns).
+
+    Computed in fp32 on the device, without reading ``sizes`` on the host or
+    synchronizing; like ``quantize_fp8_rowwise``, an all-zero column of a
+    group (an empty group's, say) gets a tiny scale (amax clamped to 1e-12)
+    and zeros. Feed both results to ``scaled_grouped_mm_grad_weight``::
+
+        qdy_t, sdy, padded = quantize_fp8_grouped_columns(dy, sizes)  # [N, Mp], [G, N]
+        qx_t, sx, _ = quantize_fp8_grouped_columns(x, sizes)          # [K, Mp], [G, K]
+        dw = scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, sx, padded)
+    """
+    if t.dim() != 2:
+        raise ValueError(f"quantize_fp8_grouped_columns takes t [M, C] (rows sorted by group), "
+                         f"got {t.dim()}-D shape {tuple(t.shape)}: flatten leading dimensions "
+                         f"with t.reshape(-1, t.shape[-1])")
+    if sizes.dim() != 1:
+        raise ValueError(f"sizes must be 1-D [G] with one row count per group, got shape "
+                         f"{tuple(sizes.shape)}: use sizes.reshape(-1)")
+    if sizes.device != t.device:
+        raise ValueError(f"sizes is on {sizes.device} but must be on {t.device} with t: use "
+                         f"sizes.to(t.device)")
+    (m, c), g = t.shape, sizes.shape[0]
+    if g == 0 and m != 0:
+        raise ValueError(f"there are no groups (G=0) but t has M={m} rows: every row must "
+                         f"belong to a group")
+    mp = -(-m // FP8_M_ALIGNMENT) * FP8_M_ALIGNMENT
+    t32 = t.float()
+    # Each row's group: [M] indices, computed on the device (output_size
+    # spares repeat_interleave its host read of sum(sizes)).
+    group = torch.repeat_interleave(torch.arange(g, device=t.device), sizes, output_size=m)
+    amax = torch.zeros((g, c), dtype=torch.float32, device=t.device).scatter_reduce_(
+        0, group.unsqueeze(1).expand(m, c), t32.abs(), "amax")
+    scale = amax.clamp(min=1e-12) / FP8_E4M3_MAX
+    q = (t32 / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
+    q_t = torch.zeros((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
+    q_t[:, :m] = q.t()  # cast and transpose in one copy
+    sizes_padded = sizes.to(torch.int32, copy=True)
+    if mp > m:
+        sizes_padded[-1:] += mp - m  # a device op: no host read of sizes
+    return q_t, scale, sizes_padded
 
 
-def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, torch.Tensor]:
-    """quantize_fp8_rowwise or quantize_fp8_blockwise (``scaling`` "row" or
-    "block") as one generated kernel per operand (amax, scale, cast, and for
-    Wᵀ the transpose, fused by torch.compile), compiled on first use for
+_QUANTIZERS: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {
+    "row": quantize_fp8_rowwise,
+    "block": quantize_fp8_blockwise,
+    "grouped_columns": quantize_fp8_grouped_columns,
+}
+_fused_quantizers: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {}
+
+
+def _quantize_fused(t: torch.Tensor, scaling: str, *args: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+    """quantize_fp8_rowwise, quantize_fp8_blockwise or
+    quantize_fp8_grouped_columns (``scaling`` "row", "block" or
+    "grouped_columns", the last taking ``sizes`` in ``args``) as generated
+    kernels (amax, scale, cast, and for Wᵀ or the weight gradient's operands
+    the transpose, fused by torch.compile), compiled on first use for
     dynamic shapes. Eager ops cost more than the fp8 GEMM saves at small
     expert shapes."""
     if scaling not in _fused_quantizers:
-        quantize = quantize_fp8_rowwise if scaling == "row" else quantize_fp8_blockwise
-        _fused_quantizers[scaling] = torch.compile(quantize, dynamic=True)
-    return _fused_quantizers[scaling](t)
+        _fused_quantizers[scaling] = torch.compile(_QUANTIZERS[scaling], dynamic=True)
+    return _fused_quantizers[scaling](t, *args)
 
 
 class _Fp8GroupedMm(torch.autograd.Function):
@@ -274,17 +373,20 @@ class _Fp8GroupedMm(torch.autograd.Function):
     [G, K, N] (fp8 wgmma reads both operands K-major): row scales need Wᵀ
     quantized anew, along N; 128 x 128 blocks are the same blocks
     transposed, so the forward's fp8 weight and its scales are transposed
-    instead. The weight gradient runs in bf16 (mggemm has no fp8
-    weight-gradient kernel). ``fast_accum`` (row scales) applies to both fp8
-    products."""
+    instead. The weight gradient runs in bf16, or with ``fp8_grad_weight``
+    in fp8 (``grouped_mm_grad_weight_fp8``: dY and X quantized per group
+    and column). ``fast_accum`` (row scales) applies to every fp8
+    product."""
 
     @staticmethod
     def forward(ctx, x: torch.Tensor, w: torch.Tensor,  # type: ignore[override]
-                sizes: torch.Tensor, scaling: str, fast_accum: bool) -> torch.Tensor:
+                sizes: torch.Tensor, scaling: str, fast_accum: bool,
+                fp8_grad_weight: bool) -> torch.Tensor:
         qx, sx = _quantize_fused(x, scaling)
         qw, sw = _quantize_fused(w, scaling)
         ctx.scaling = scaling
         ctx.fast_accum = fast_accum
+        ctx.fp8_grad_weight = fp8_grad_weight
         ctx.save_for_backward(x, w if scaling == "row" else qw,
                               None if scaling == "row" else sw, sizes)
         return _scaled_grouped_mm(qx, qw, sx, sw, sizes, fast_accum)
@@ -302,26 +404,63 @@ class _Fp8GroupedMm(torch.autograd.Function):
                 qwt, swt = w.transpose(1, 2).contiguous(), sw.transpose(1, 2).contiguous()
             dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes, ctx.fast_accum).to(x.dtype)
         if ctx.needs_input_grad[1]:
-            dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
-        return dx, dw, None, None, None
+            if ctx.fp8_grad_weight:
+                dw = grouped_mm_grad_weight_fp8(dy, x, sizes,
+                                                fast_accum=ctx.fast_accum).to(x.dtype)
+            else:
+                dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
+        return dx, dw, None, None, None, None
 
 
 def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
-                   scaling: str = "row", *, fast_accum: bool = False) -> torch.Tensor:
+                   scaling: str = "row", *, fast_accum: bool = False,
+                   fp8_grad_weight: bool = False) -> torch.Tensor:
     """``grouped_mm`` for bf16 x [M, K] and w [G, N, K] computed in fp8
     (differentiable): forward and input gradient quantize their operands to
     float8_e4m3fn and run the scaled fp8 kernels; the weight gradient stays
-    bf16. ``scaling`` "row" scales each row (``quantize_fp8_rowwise``),
-    "block" each 1 x 128 block of x and dY and each 128 x 128 block of w
-    (``quantize_fp8_blockwise``; DeepSeek-V3's recipe). ``fast_accum=True``
-    (row scaling only) runs both fp8 products summing in the tensor cores
-    over all of K, as ``grouped_mm(..., fast_accum=True)``: faster, less
-    precise. Returns bf16 Y [M, N]."""
+    bf16 unless ``fp8_grad_weight=True``, which computes it with
+    ``grouped_mm_grad_weight_fp8`` (dY and X quantized per group and column,
+    for either ``scaling``). ``scaling`` "row" scales each row
+    (``quantize_fp8_rowwise``), "block" each 1 x 128 block of x and dY and
+    each 128 x 128 block of w (``quantize_fp8_blockwise``; DeepSeek-V3's
+    recipe). ``fast_accum=True`` (row scaling only) runs every fp8 product
+    summing in the tensor cores over the whole reduction, as
+    ``grouped_mm(..., fast_accum=True)``: faster, less precise. Returns bf16
+    Y [M, N]."""
     if scaling not in ("row", "block"):
         raise ValueError(f"scaling must be 'row' or 'block', got {scaling!r}")
     if fast_accum and scaling != "row":
         raise ValueError(f"fast_accum=True takes scaling='row': {_FAST_ACCUM_ROWS_ONLY}")
-    return _Fp8GroupedMm.apply(x, w, sizes, scaling, fast_accum)
+    return _Fp8GroupedMm.apply(x, w, sizes, scaling, fast_accum, fp8_grad_weight)
+
+
+def scaled_grouped_mm_grad_weight(dy_t: torch.Tensor, x_t: torch.Tensor,
+                                  scale_dy: torch.Tensor, scale_x: torch.Tensor,
+                                  sizes: torch.Tensor, *,
+                                  fast_accum: bool = False) -> torch.Tensor:
+    """The fp8 weight gradient, bf16 dW [G, N, K] with
+    ``dW[g, n, k] = scale_dy[g, n] scale_x[g, k] Σ_r dy_t[n, r] x_t[k, r]``
+    over group g's columns r, zeros for an empty group. The operands come
+    transposed, as ``quantize_fp8_grouped_columns`` returns them: float8_e4m3fn
+    dy_t [N, M] and x_t [K, M], f32 scales [G, N] and [G, K] (one per group and
+    column of dY and X), int32 ``sizes`` [G] summing to M, a multiple of 16
+    (the padded sizes); K a multiple of 8. Each 128 columns' sums are
+    added in f32; ``fast_accum=True`` sums in the tensor cores over the whole
+    group instead (faster, less precise). Not differentiable."""
+    return _scaled_grouped_mm_grad_weight(dy_t, x_t, scale_dy, scale_x, sizes, fast_accum)
+
+
+def grouped_mm_grad_weight_fp8(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tensor, *,
+                               fast_accum: bool = False) -> torch.Tensor:
+    """``grouped_mm_grad_weight`` computed in fp8: dy [M, N] and x [M, K]
+    quantized per group and column (``quantize_fp8_grouped_columns``), then
+    ``scaled_grouped_mm_grad_weight``; the quantization is compiled on first
+    use, as ``grouped_mm_fp8``'s. Returns dW [G, N, K] in dy's dtype, zeros
+    for an empty group."""
+    qdy_t, sdy, padded = _quantize_fused(dy, "grouped_columns", sizes)
+    qx_t, sx, _ = _quantize_fused(x, "grouped_columns", sizes)
+    dw = _scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, sx, padded, fast_accum)
+    return dw.to(dy.dtype)
 
 
 # -------------------------------------------------------------- autograd

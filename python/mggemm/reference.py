@@ -19,6 +19,8 @@ __all__ = [
     "reference_grad_input",
     "reference_grad_weight",
     "reference_backward",
+    "reference_scaled_forward",
+    "reference_scaled_grad_weight",
     "Comparison",
     "compare",
 ]
@@ -91,6 +93,21 @@ def reference_scaled_forward(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Te
         return reference_forward(x.float() * sx, w.float() * sw[:, :n, :k], sizes)
     return reference_forward(x.float() * scale_x.float().unsqueeze(-1),
                              w.float() * scale_w.float().unsqueeze(-1), sizes)
+
+
+def reference_scaled_grad_weight(dy_t: torch.Tensor, x_t: torch.Tensor, scale_dy: torch.Tensor,
+                                 scale_x: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+    """The fp8 weight gradient in fp32 on the dequantized operands, given
+    transposed (dy_t [N, M], x_t [K, M], group g's rows being their columns;
+    scale_dy [G, N], scale_x [G, K] per group and column): dW[g] =
+    (scale_dy[g][:, None] dy_t_g) · (scale_x[g][:, None] x_t_g)ᵀ, zeros for an
+    empty group."""
+    _bounds(sizes, dy_t.shape[1])  # the clear error for sizes that do not fit
+    counts = sizes.detach().to(device=scale_dy.device, dtype=torch.int64)
+    # Each row of the forward times its group's scales, [M, N] and [M, K].
+    sdy = scale_dy.float().repeat_interleave(counts, dim=0)
+    sx = scale_x.float().repeat_interleave(counts, dim=0)
+    return reference_grad_weight(dy_t.float().t() * sdy, x_t.float().t() * sx, sizes)
 
 
 def reference_backward(

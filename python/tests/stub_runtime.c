@@ -88,6 +88,17 @@ int mggemmScaledForward(const void *x, const void *w, const float *scaleX,
   return status;
 }
 
+int mggemmScaledGradWeight(const void *dyT, const void *xT,
+                           const float *scaleDY, const float *scaleX,
+                           const int32_t *sizes, void *dw, int64_t M, int64_t N,
+                           int64_t K, int64_t G, int dtype, void *stream) {
+  int status = record("mggemmScaledGradWeight", dyT, xT, sizes, dw, M, N, K, G,
+                      dtype, stream);
+  lastArgs[11] = (int64_t)(intptr_t)scaleDY;
+  lastArgs[12] = (int64_t)(intptr_t)scaleX;
+  return status;
+}
+
 void mggemmSetCheckedMode(int enabled) { checkedMode = enabled; }
 
 int32_t mggemmDeviceSMCount(void) {

@@ -56,8 +56,11 @@ def test_fp8_variants_are_opt_in_and_lack_only_forms_torch_lacks() -> None:
     assert "fp8_forward" in build_parser().parse_args(["--out", "o", "--variants", "all"]).variants
     impls = ["mggemm", "torch_grouped_mm", "loop"]
     # Row scales: torch._scaled_grouped_mm and a per-expert torch._scaled_mm loop.
-    for variant in ("fp8_forward", "fp8_grad_input", "fp8_fast_forward"):
+    # The weight gradient: torch._scaled_grouped_mm's 2d x 2d form and a loop.
+    for variant in ("fp8_forward", "fp8_grad_input", "fp8_fast_forward", "fp8_grad_weight"):
         assert variant_impls(variant, impls) == impls
+    assert "fp8_grad_weight" in build_parser().parse_args(["--out", "o", "--variants",
+                                                           "all"]).variants
     # torch has no grouped block-scaled product on sm_90: its peer is the loop.
     assert variant_impls("fp8_block_forward", impls) == ["mggemm", "loop"]
     assert variant_impls("forward", impls) == impls
@@ -74,6 +77,8 @@ def test_flops_and_traffic() -> None:
     assert min_bytes("fp8_grad_input", shape) == 128 * 2048 * 7168 + 8192 * 2048 + 8192 * 7168 * 2
     assert min_bytes("fp8_block_forward", shape) == min_bytes("fp8_forward", shape)
     assert min_bytes("fp8_fast_forward", shape) == min_bytes("fp8_forward", shape)
+    # dYᵀ and Xᵀ in fp8, dW [G, N, K] in bf16; the FLOPs of grad_weight.
+    assert min_bytes("fp8_grad_weight", shape) == 8192 * 2048 + 8192 * 7168 + weights
 
 
 def test_summary_table_from_synthetic_result() -> None:
@@ -237,6 +242,31 @@ def test_tiny_fp8_run(tmp_path: Path) -> None:
         # scales copied per expert) and is checked like every peer.
         loop = case["impls"]["loop"]
         assert loop["status"] == "ok" and loop["check"]["rel_fro_error"] < 1e-2, loop
+
+
+@pytest.mark.gpu
+def test_tiny_fp8_grad_weight_run(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from mggemm.bench import main
+
+    rc = main(["--out", str(tmp_path), "--shapes", "4x1024x256x512", "--variants",
+               "fp8_grad_weight", "--quick", "--rep-ms", "5", "--no-progress"])
+    assert rc == 0
+    cases = json.loads((tmp_path / "results.json").read_text())["cases"]
+    assert sorted(c["split"] for c in cases) == ["balanced", "imbalanced"]
+    for case in cases:
+        assert case["flops"] == 2 * 1024 * 256 * 512
+        mine = case["impls"]["mggemm"]
+        assert mine["status"] == "ok" and mine["tflops"] > 0, mine
+        assert mine["check"]["empty_groups_not_zero"] == []
+        # torch._scaled_grouped_mm may be missing from this torch build.
+        assert case["impls"]["torch_grouped_mm"]["status"] in ("ok", "error")
+        # torch._scaled_mm takes experts of 256 rows (balanced) and refuses
+        # row counts that are not multiples of 16 (most imbalanced ones).
+        loop = case["impls"]["loop"]
+        assert loop["status"] == "ok" if case["split"] == "balanced" else loop["status"] in (
+            "ok", "error"), loop
+    assert (tmp_path / "tflops_fp8_grad_weight.png").exists()
 
 
 @pytest.mark.gpu

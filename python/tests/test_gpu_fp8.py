@@ -1,7 +1,9 @@
 """The fp8 (e4m3) forward product on the GPU, with row-wise and with block
 scales, against the fp32 reference of the dequantized inputs and against
 torch (torch._scaled_grouped_mm; per-expert torch.nn.functional.scaled_mm
-for block scales); and fp8 training through grouped_mm_fp8.
+for block scales); the fp8 weight gradient (operands quantized per group and
+column, transposed, M padded to a multiple of 16) against its fp32 reference
+and the bf16 one; and fp8 training through grouped_mm_fp8.
 
 Error budget: the kernels let the tensor cores sum each 128-wide K block of
 fp8 products, add those sums up in f32 and round once to bf16, so against the
@@ -9,7 +11,12 @@ reference of the *same* quantized inputs the relative Frobenius error is
 bf16 rounding, REL_TOL (1e-2) with margin (measured ~2e-3), also where the
 operands do not cancel (the tensor cores' own sums over all of K would not
 be: bench/results/notes.md, v18). Against the unquantized bf16 product, quantization itself adds
-about 3-4% (e4m3 has a 3-bit mantissa); FP8_VS_BF16_TOL bounds that.
+about 3-4% (e4m3 has a 3-bit mantissa); FP8_VS_BF16_TOL bounds that. The
+fp8 weight gradient has the same budgets: REL_TOL against the reference of
+its quantized operands (its kernel adds each 128 columns' sums in f32, and
+with fast_accum sums each group in the tensor cores), FP8_VS_BF16_TOL
+against the bf16 dW (one scale per group and column quantizes as finely as
+one per row).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from helpers import REL_TOL, make_problem, sizes_with_edge_cases  # noqa: E402
+from helpers import REL_TOL, make_problem, poison_allocator, sizes_with_edge_cases  # noqa: E402
 
 import mggemm  # noqa: E402
 from mggemm.reference import (  # noqa: E402
@@ -27,6 +34,7 @@ from mggemm.reference import (  # noqa: E402
     reference_grad_input,
     reference_grad_weight,
     reference_scaled_forward,
+    reference_scaled_grad_weight,
 )
 
 pytestmark = pytest.mark.gpu
@@ -177,3 +185,129 @@ def test_torch_compile_sees_one_op() -> None:
                        fullgraph=True)
     y = fn(qx, qw, sx, sw, p.sizes)
     check_close(y, reference_scaled_forward(qx, qw, sx, sw, p.sizes), REL_TOL, "compiled")
+
+
+# ---------------------------------------------------- fp8 weight gradient
+
+
+def grad_weight_quantized(sizes, n, k, seed=0, nonnegative=False):  # type: ignore[no-untyped-def]
+    """The problem and the fp8 weight gradient's operands (dy_t, x_t,
+    scale_dy, scale_x, padded sizes)."""
+    p = make_problem(sizes, n, k, seed=seed)
+    dy, x = (p.dy.abs(), p.x.abs()) if nonnegative else (p.dy, p.x)
+    qdy_t, sdy, padded = mggemm.quantize_fp8_grouped_columns(dy, p.sizes)
+    qx_t, sx, _ = mggemm.quantize_fp8_grouped_columns(x, p.sizes)
+    return p, (qdy_t, qx_t, sdy, sx, padded)
+
+
+@pytest.mark.parametrize("sizes,n,k", [
+    ([512, 0, 1000, 37], 2048, 1024),      # M = 1549, padded to 1552; an empty group
+    (sizes_with_edge_cases(3000, 8, seed=1), 264, 144),  # empty and one-row groups
+    ([3000], 512, 768),                    # G = 1; M = 3000 padded to 3008
+    ([100, 0, 0, 900, 1, 255], 136, 48),   # groups of no multiple of 16 or 128
+    ([128, 256, 0, 640], 384, 256),        # M = 1024: no padding
+])
+@pytest.mark.parametrize("fast_accum", [False, True])
+def test_scaled_grad_weight_matches_reference(sizes, n, k, fast_accum: bool) -> None:  # type: ignore[no-untyped-def]
+    p, q = grad_weight_quantized(sizes, n, k)
+    poison_allocator(len(sizes) * n * k * 2)  # an unwritten dW element shows as NaN
+    dw = mggemm.scaled_grouped_mm_grad_weight(*q, fast_accum=fast_accum)
+    assert dw.dtype == torch.bfloat16 and dw.shape == (len(sizes), n, k)
+    check_close(dw, reference_scaled_grad_weight(*q), REL_TOL, "fp8 grad_weight")
+    for g, rows in enumerate(sizes):
+        if rows == 0:
+            assert torch.count_nonzero(dw[g]) == 0, f"dW[{g}] of an empty group is not zero"
+    check_close(dw, reference_grad_weight(p.dy, p.x, p.sizes), FP8_VS_BF16_TOL, "fp8 vs bf16")
+
+
+def test_scaled_grad_weight_nonnegative_operands_keep_precision() -> None:
+    # No cancellation over groups of thousands of tokens: the sums of each
+    # 128 columns are added in f32.
+    _, q = grad_weight_quantized([6000, 0, 9000], 256, 384, seed=6, nonnegative=True)
+    dw = mggemm.scaled_grouped_mm_grad_weight(*q)
+    check_close(dw, reference_scaled_grad_weight(*q), REL_TOL, "nonnegative")
+
+
+def test_scaled_grad_weight_matches_torch_scaled_grouped_mm() -> None:
+    p, q = grad_weight_quantized([256, 512, 0, 768], 512, 256, seed=3)
+    qdy_t, qx_t, sdy, sx, padded = q
+    try:
+        # 2d x 2d: the groups split the reduction at offs.
+        ref = torch._scaled_grouped_mm(qdy_t, qx_t.t(), scale_a=sdy.view(-1), scale_b=sx.view(-1),
+                                       offs=torch.cumsum(padded, 0, dtype=torch.int32),
+                                       out_dtype=torch.bfloat16)
+    except (RuntimeError, AttributeError) as err:
+        pytest.skip(f"torch._scaled_grouped_mm (2d x 2d) unavailable here: {err}")
+    dw = mggemm.scaled_grouped_mm_grad_weight(*q)
+    check_close(dw, ref.float(), REL_TOL, "vs torch._scaled_grouped_mm")
+
+
+def test_scaled_grad_weight_without_tokens() -> None:
+    _, q = grad_weight_quantized([0, 0, 0], 64, 32)
+    assert q[0].shape == (64, 0)
+    dw = mggemm.scaled_grouped_mm_grad_weight(*q)
+    assert dw.shape == (3, 64, 32) and torch.count_nonzero(dw) == 0
+
+
+@pytest.mark.parametrize("fast_accum", [False, True])
+def test_grad_weight_fp8_matches_bf16(fast_accum: bool) -> None:
+    p = make_problem([300, 0, 517, 211], 512, 256, seed=5)  # M = 1028, padded to 1040
+    dw = mggemm.grouped_mm_grad_weight_fp8(p.dy, p.x, p.sizes, fast_accum=fast_accum)
+    assert dw.dtype == p.dy.dtype and dw.shape == (4, 512, 256)
+    check_close(dw, reference_grad_weight(p.dy, p.x, p.sizes), FP8_VS_BF16_TOL, "fp8 vs bf16")
+    assert torch.count_nonzero(dw[1]) == 0
+
+
+def test_quantize_grouped_columns_round_trip() -> None:
+    sizes = [100, 0, 1000, 37]  # M = 1137, padded to 1152
+    p = make_problem(sizes, 264, 144, seed=2)
+    torch.cuda.synchronize()
+    torch.cuda.set_sync_debug_mode("error")  # never reads sizes on the host
+    try:
+        q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(p.dy, p.sizes)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    assert q_t.dtype == torch.float8_e4m3fn and q_t.shape == (264, 1152) and q_t.is_contiguous()
+    assert torch.count_nonzero(q_t[:, 1137:].float()) == 0
+    assert padded.dtype == torch.int32 and padded.tolist() == [100, 0, 1000, 52]
+    assert int(padded.sum()) == q_t.shape[1]
+    group = torch.repeat_interleave(torch.arange(4, device="cuda"), p.sizes.long())
+    s = scale[group]  # [M, N]: each row's group's column scales
+    deq, dy = q_t[:, :1137].float().t() * s, p.dy.float()
+    assert torch.all((deq - dy).abs() <= dy.abs() / 16 + s * 2**-10)
+    check_close(deq, dy, FP8_VS_BF16_TOL, "dequantized")
+
+
+@pytest.mark.parametrize("scaling, fast_accum", [("row", False), ("block", False),
+                                                 ("row", True)])
+def test_fp8_training_fp8_grad_weight(scaling: str, fast_accum: bool,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    p = make_problem([300, 0, 517, 211], 512, 256, seed=5)
+    w_bf16 = p.w.clone().requires_grad_()
+    mggemm.grouped_mm_fp8(p.x, w_bf16, p.sizes, scaling=scaling,
+                          fast_accum=fast_accum).backward(p.dy)
+    calls = []
+    product = mggemm.ops._scaled_grouped_mm_grad_weight
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        calls.append(args[5])
+        return product(*args)
+
+    monkeypatch.setattr(mggemm.ops, "_scaled_grouped_mm_grad_weight", spy)
+    x = p.x.clone().requires_grad_()
+    w = p.w.clone().requires_grad_()
+    y = mggemm.grouped_mm_fp8(x, w, p.sizes, scaling=scaling, fast_accum=fast_accum,
+                              fp8_grad_weight=True)
+    y.backward(p.dy)
+    assert calls == [fast_accum]  # the fp8 weight gradient ran, fast_accum mirrored
+    assert w.grad.dtype == torch.bfloat16 and w.grad.shape == p.w.shape
+    check_close(w.grad, w_bf16.grad.float(), FP8_VS_BF16_TOL, "fp8 dW vs bf16 dW")
+    check_close(w.grad, reference_grad_weight(p.dy, p.x, p.sizes), FP8_VS_BF16_TOL, "fp8 dW")
+    assert torch.count_nonzero(w.grad[1]) == 0
+    check_close(x.grad, reference_grad_input(p.dy, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 dX")
+
+
+def test_torch_compile_sees_one_grad_weight_op() -> None:
+    _, q = grad_weight_quantized([128, 0, 200], 256, 128)
+    fn = torch.compile(mggemm.scaled_grouped_mm_grad_weight, fullgraph=True)
+    check_close(fn(*q), reference_scaled_grad_weight(*q), REL_TOL, "compiled")

@@ -147,6 +147,9 @@ def test_stub_marshals_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     rt.scaled_forward(1, 2, 3, 4, 5, 6, 10, 20, 30, 40, Dtype.E4M3, 7)
     assert [last(i) for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)] == [
         1, 2, 5, 6, 10, 20, 30, 40, 2, 7, 3, 4]
+    rt.scaled_grad_weight(11, 12, 13, 14, 15, 16, big_m, 24, 32, 3, Dtype.E4M3_FAST, 9)
+    assert [last(i) for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)] == [
+        11, 12, 15, 16, big_m, 24, 32, 3, 4, 9, 13, 14]
 
     _library.set_checked_mode(True)
     rt.forward(0, 0, 0, 0, 1, 8, 8, 1, Dtype.BF16, 0)

@@ -1,7 +1,8 @@
-"""The fp8 op without a GPU: registration, shape propagation through its fake
-implementation (meta tensors), the errors of grouped_mm's fp8 dispatch,
-quantize_fp8_rowwise, quantize_fp8_blockwise and the scaled reference on the
-CPU."""
+"""The fp8 ops without a GPU: registration, shape propagation through their
+fake implementations (meta tensors), the errors of grouped_mm's fp8 dispatch
+and of the fp8 weight gradient, quantize_fp8_rowwise, quantize_fp8_blockwise,
+quantize_fp8_grouped_columns and the scaled references on the CPU; and, with
+a CUDA device, the weight-gradient op's arguments through the stub runtime."""
 
 from __future__ import annotations
 
@@ -166,3 +167,169 @@ def test_fp8_training_scaling_is_checked() -> None:
     with pytest.raises(ValueError, match=r"fast_accum=True takes scaling='row'"):
         mggemm.grouped_mm_fp8(x, w, torch.full((G,), M // G, dtype=torch.int32), scaling="block",
                               fast_accum=True)
+
+
+# ---------------------------------------------------- fp8 weight gradient
+
+WM = 48  # M, a multiple of 16
+
+
+def grad_weight_operands(m: int = WM, device: str = "meta"):  # type: ignore[no-untyped-def]
+    def make(*shape: int, dtype=FP8):  # type: ignore[no-untyped-def]
+        return torch.zeros(*shape, dtype=dtype, device=device)
+
+    return (make(N, m), make(K, m), make(G, N, dtype=torch.float32),
+            make(G, K, dtype=torch.float32), make(G, dtype=torch.int32))
+
+
+def test_grad_weight_op_is_registered() -> None:
+    schema = str(torch.ops.mggemm.scaled_grouped_mm_grad_weight.default._schema)
+    assert schema.startswith("mggemm::scaled_grouped_mm_grad_weight(Tensor dy_t, Tensor x_t, "
+                             "Tensor scale_dy, Tensor scale_x, Tensor sizes, "
+                             "bool fast_accum=False) -> Tensor")
+
+
+@pytest.mark.parametrize("m", [WM, 0])
+@pytest.mark.parametrize("fast_accum", [False, True])
+def test_grad_weight_shapes_propagate_on_meta(m: int, fast_accum: bool) -> None:
+    dw = mggemm.scaled_grouped_mm_grad_weight(*grad_weight_operands(m), fast_accum=fast_accum)
+    assert dw.shape == (G, N, K) and dw.dtype == torch.bfloat16 and dw.device.type == "meta"
+
+
+def test_grad_weight_errors() -> None:
+    dy_t, x_t, sdy, sx, sizes = grad_weight_operands()
+    with pytest.raises(ValueError, match=r"M=40 \(dy_t.shape\[1\], the tokens\) is not a "
+                                         r"multiple of 16.*quantize_fp8_grouped_columns"):
+        mggemm.scaled_grouped_mm_grad_weight(*grad_weight_operands(40))
+    with pytest.raises(TypeError, match=r"dy_t has dtype torch.bfloat16, but the fp8 weight "
+                                        r"gradient takes torch.float8_e4m3fn"):
+        mggemm.scaled_grouped_mm_grad_weight(dy_t.bfloat16(), x_t, sdy, sx, sizes)
+    with pytest.raises(ValueError, match=r"scale_x must have shape \[G, K\] = \(4, 32\), got \(4, 24\)"):
+        mggemm.scaled_grouped_mm_grad_weight(dy_t, x_t, sdy, sdy, sizes)
+    with pytest.raises(ValueError, match=r"dy_t is on cpu.*dy_t.cuda\(\)"):
+        mggemm.scaled_grouped_mm_grad_weight(*grad_weight_operands(device="cpu"))
+
+
+def _bounds(sizes):  # type: ignore[no-untyped-def]
+    starts = [sum(sizes[:g]) for g in range(len(sizes))]
+    return [(lo, lo + n) for lo, n in zip(starts, sizes)]
+
+
+@pytest.mark.parametrize("sizes", [[7, 0, 20, 13], [16, 32], [0, 5, 0], [3], [0, 0]])
+def test_quantize_grouped_columns(sizes) -> None:  # type: ignore[no-untyped-def]
+    m, c = sum(sizes), 24
+    t = torch.randn(m, c, dtype=torch.bfloat16) * 3
+    t[:, 0] = 0  # an all-zero column in every group
+    s = torch.tensor(sizes, dtype=torch.int32)
+    q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(t, s)
+    mp = -(-m // 16) * 16
+    assert q_t.dtype == FP8 and q_t.shape == (c, mp) and q_t.is_contiguous()
+    assert scale.dtype == torch.float32 and scale.shape == (len(sizes), c)
+    assert torch.all(q_t[:, m:].float() == 0)  # the padding columns
+    # The last group owns the padding; the input sizes are left alone.
+    assert padded.dtype == torch.int32 and padded.tolist() == sizes[:-1] + [sizes[-1] + mp - m]
+    assert s.tolist() == sizes
+    assert torch.isfinite(scale).all()
+    t32 = t.float()
+    for g, (lo, hi) in enumerate(_bounds(sizes)):
+        amax = t32[lo:hi].abs().amax(0) if hi > lo else torch.zeros(c)
+        nonzero = amax > 0
+        torch.testing.assert_close(scale[g][nonzero], amax[nonzero] / 448)
+        # Each group's column fills e4m3's range; all-zero ones quantize to zeros.
+        q = q_t[:, lo:hi].float().t()
+        if hi > lo:
+            assert torch.all(q.abs().amax(0)[nonzero] == 448)
+        assert torch.all(q[:, ~nonzero] == 0)
+        # Round to nearest: half an ulp of 3 mantissa bits (2^-10 of the
+        # scale in the subnormal range).
+        assert torch.all((q * scale[g] - t32[lo:hi]).abs() <= t32[lo:hi].abs() / 16 + scale[g] * 2**-10)
+
+
+def test_quantize_grouped_columns_errors() -> None:
+    with pytest.raises(ValueError, match=r"takes t \[M, C\].*got 3-D"):
+        mggemm.quantize_fp8_grouped_columns(torch.zeros(2, 3, 8), torch.zeros(2, dtype=torch.int32))
+    with pytest.raises(ValueError, match=r"sizes must be 1-D \[G\]"):
+        mggemm.quantize_fp8_grouped_columns(torch.zeros(4, 8), torch.zeros(2, 2, dtype=torch.int32))
+    with pytest.raises(ValueError, match=r"no groups \(G=0\) but t has M=4 rows"):
+        mggemm.quantize_fp8_grouped_columns(torch.zeros(4, 8), torch.zeros(0, dtype=torch.int32))
+    with pytest.raises(ValueError, match=r"sizes is on cpu but must be on meta with t"):
+        mggemm.quantize_fp8_grouped_columns(torch.zeros(4, 8, device="meta"),
+                                            torch.zeros(1, dtype=torch.int32))
+
+
+def test_quantize_grouped_columns_without_groups() -> None:
+    q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(torch.zeros(0, 8),
+                                                            torch.zeros(0, dtype=torch.int32))
+    assert q_t.shape == (8, 0) and scale.shape == (0, 8) and padded.shape == (0,)
+
+
+def test_quantize_grouped_columns_on_meta() -> None:
+    q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(
+        torch.empty(M, N, device="meta"), torch.empty(G, dtype=torch.int32, device="meta"))
+    assert q_t.shape == (N, WM) and scale.shape == (G, N) and padded.shape == (G,)
+
+
+def test_scaled_grad_weight_reference_matches_float64() -> None:
+    sizes = [7, 0, 20, 13]
+    s = torch.tensor(sizes, dtype=torch.int32)
+    qdy_t, sdy, padded = mggemm.quantize_fp8_grouped_columns(torch.randn(sum(sizes), N), s)
+    qx_t, sx, _ = mggemm.quantize_fp8_grouped_columns(torch.randn(sum(sizes), K), s)
+    ref = mggemm.reference_scaled_grad_weight(qdy_t, qx_t, sdy, sx, padded)
+    assert ref.dtype == torch.float32 and ref.shape == (G, N, K)
+    # dW[g, n, k] = sdy[g, n] sx[g, k] sum_{r in g} qdy_t[n, r] qx_t[k, r], in float64.
+    member = torch.nn.functional.one_hot(
+        torch.repeat_interleave(torch.arange(G), padded.long()), G).double()  # [Mp, G]
+    raw = torch.einsum("nr,kr,rg->gnk", qdy_t.double(), qx_t.double(), member)
+    expected = sdy.double()[:, :, None] * sx.double()[:, None, :] * raw
+    assert compare(ref, expected).rel_fro_error < 1e-6
+    assert torch.count_nonzero(ref[1]) == 0  # the empty group
+    with pytest.raises(ValueError, match=r"must be non-negative and add up to M=48"):
+        mggemm.reference_scaled_grad_weight(qdy_t, qx_t, sdy, sx, s)  # unpadded sizes
+
+
+@pytest.mark.cuda
+def test_grad_weight_op_passes_its_arguments(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Through the stub runtime (test_library.py): pointers, dimensions,
+    dtype and stream reach mggemmScaledGradWeight; M == 0 launches nothing."""
+    from test_library import build_stub
+
+    from mggemm import _library
+
+    monkeypatch.setenv(_library.ENV_VAR, str(build_stub(tmp_path)))
+    monkeypatch.delenv("STUB_FAIL_STATUS", raising=False)
+    _library.runtime.cache_clear()
+    try:
+        last = _library.runtime()._lib.stubLastArg
+        last.restype = _library.ctypes.c_int64
+        last.argtypes = [_library.ctypes.c_int]
+        dy_t, x_t, sdy, sx, sizes = grad_weight_operands(device="cuda")
+        for fast_accum, code in ((False, 2), (True, 4)):
+            dw = mggemm.scaled_grouped_mm_grad_weight(dy_t, x_t, sdy, sx, sizes,
+                                                      fast_accum=fast_accum)
+            assert dw.shape == (G, N, K) and dw.dtype == torch.bfloat16
+            assert [last(i) for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)] == [
+                dy_t.data_ptr(), x_t.data_ptr(), sizes.data_ptr(), dw.data_ptr(), WM, N, K, G,
+                code, torch.cuda.current_stream().cuda_stream, sdy.data_ptr(), sx.data_ptr()]
+        side = torch.cuda.Stream()
+        with torch.cuda.stream(side):
+            mggemm.scaled_grouped_mm_grad_weight(dy_t, x_t, sdy, sx, sizes)
+        assert last(9) == side.cuda_stream  # the current stream, not the default one
+
+        # grouped_mm_grad_weight_fp8 pads M = 40 to 48 and mirrors fast_accum.
+        dy = torch.randn(40, N, device="cuda", dtype=torch.bfloat16)
+        x = torch.randn(40, K, device="cuda", dtype=torch.bfloat16)
+        counts = torch.tensor([7, 0, 20, 13], dtype=torch.int32, device="cuda")
+        dw = mggemm.grouped_mm_grad_weight_fp8(dy, x, counts, fast_accum=True)
+        assert dw.shape == (G, N, K) and dw.dtype == torch.bfloat16
+        assert [last(i) for i in (3, 4, 5, 6, 7, 8)] == [dw.data_ptr(), WM, N, K, G, 4]
+
+        monkeypatch.setenv("STUB_FAIL_STATUS", "1")
+        with pytest.raises(mggemm.MggemmError, match=r"mggemmScaledGradWeight failed "
+                                                     r"\(MGGEMM_ERROR_INVALID_VALUE\): "
+                                                     r"mggemmScaledGradWeight: stub failure M=48"):
+            mggemm.scaled_grouped_mm_grad_weight(dy_t, x_t, sdy, sx, sizes)
+        # No tokens: zeros without a launch (a launch would fail now).
+        dw = mggemm.scaled_grouped_mm_grad_weight(*grad_weight_operands(0, device="cuda"))
+        assert dw.shape == (G, N, K) and torch.count_nonzero(dw) == 0
+    finally:
+        _library.runtime.cache_clear()

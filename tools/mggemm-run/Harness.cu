@@ -33,27 +33,39 @@ static int64_t scaleBlocks(int64_t extent) {
   return (extent + MGGEMM_SCALE_BLOCK - 1) / MGGEMM_SCALE_BLOCK;
 }
 
+/// Whether `v` on `dtype` is the fp8 weight gradient, which takes dY and X
+/// transposed ([N, M] and [K, M]) with scales per row in each group.
+static bool transposedGradWeight(Variant v, mggemmDtype dtype) {
+  return v == Variant::GradWeight && mggemmDtypeIsScaled(dtype);
+}
+
 Extents mggemm::run::extentsOf(Variant v, const Problem &p, mggemmDtype dtype) {
-  // X and W hold the dtype (the only inputs of scaled products); every other
-  // tensor is 16-bit.
+  // X and W hold the dtype (the only inputs of scaled products but the fp8
+  // weight gradient, whose dY does too); every other tensor is 16-bit.
   int64_t eb = mggemmElementBytes(dtype), scaled = mggemmDtypeIsScaled(dtype);
+  bool transposed = transposedGradWeight(v, dtype);
   Extents e;
   e.x = uses(v, "x") ? eb * p.M * p.K : 0;
   e.w = uses(v, "w") ? eb * p.G * p.N * p.K : 0;
-  e.dy = uses(v, "dy") ? 2 * p.M * p.N : 0;
+  e.dy = uses(v, "dy") ? (transposed ? eb : 2) * p.M * p.N : 0;
   e.y = uses(v, "y") ? 2 * p.M * p.N : 0;
   e.dx = uses(v, "dx") ? 2 * p.M * p.K : 0;
   e.dw = uses(v, "dw") ? 2 * p.G * p.N * p.K : 0;
   // Block scales: [ceil(K/128), M] and [G, ceil(N/128), ceil(K/128)].
   bool blocks = dtype == MGGEMM_DTYPE_E4M3_BLOCK;
   int64_t kBlocks = scaleBlocks(p.K), nBlocks = scaleBlocks(p.N);
-  e.sx = scaled ? 4 * p.M * (blocks ? kBlocks : 1) : 0;
-  e.sw = scaled ? 4 * p.G * (blocks ? nBlocks * kBlocks : p.N) : 0;
+  // Row scales of the fp8 weight gradient: [G, K] for Xᵀ, [G, N] for dYᵀ.
+  e.sx = !scaled      ? 0
+         : transposed ? 4 * p.G * p.K
+                      : 4 * p.M * (blocks ? kBlocks : 1);
+  e.sw =
+      scaled && uses(v, "w") ? 4 * p.G * (blocks ? nBlocks * kBlocks : p.N) : 0;
+  e.sdy = transposed ? 4 * p.G * p.N : 0;
   return e;
 }
 
 int64_t mggemm::run::inputBytes(const Extents &e) {
-  return e.x + e.w + e.dy + e.sx + e.sw;
+  return e.x + e.w + e.dy + e.sx + e.sw + e.sdy;
 }
 int64_t mggemm::run::outputBytes(const Extents &e) { return e.y + e.dx + e.dw; }
 
@@ -103,6 +115,7 @@ Buffers mggemm::run::makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
   b.dw = allocate(e.dw, stream);
   b.sx = (float *)allocate(e.sx, stream);
   b.sw = (float *)allocate(e.sw, stream);
+  b.sdy = (float *)allocate(e.sdy, stream);
   if (mggemmDtypeIsScaled(dtype)) {
     // fp8 values span [-2, 2) (well inside e4m3's range); the scales carry
     // the normalisation, with a spread so that a scale applied to the wrong
@@ -111,8 +124,11 @@ Buffers mggemm::run::makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
                nonNegative);
     fillRandom(b.w, e.w / eb, dtype, 2.0f, seed, 3 * set + 1, stream,
                nonNegative);
-    fillScales(b.sx, e.sx / 4, 0.5f, seed, 3 * set + 2, stream);
+    fillRandom(b.dy, e.dy / eb, dtype, 2.0f, seed, (2ull << 32) + set, stream,
+               nonNegative);
+    fillScales(b.sx, e.sx / 4, 0.5f * s.x, seed, 3 * set + 2, stream);
     fillScales(b.sw, e.sw / 4, 0.5f * s.w, seed, (1ull << 32) + set, stream);
+    fillScales(b.sdy, e.sdy / 4, 0.5f, seed, (3ull << 32) + set, stream);
   } else {
     fillRandom(b.x, e.x / eb, dtype, s.x, seed, 3 * set + 0, stream,
                nonNegative);
@@ -130,7 +146,8 @@ Buffers mggemm::run::makeBuffers(Variant v, const Problem &p, mggemmDtype dtype,
 }
 
 void mggemm::run::freeBuffers(Buffers &b) {
-  for (void *p : {b.x, b.w, b.dy, b.y, b.dx, b.dw, (void *)b.sx, (void *)b.sw})
+  for (void *p : {b.x, b.w, b.dy, b.y, b.dx, b.dw, (void *)b.sx, (void *)b.sw,
+                  (void *)b.sdy})
     if (p)
       CUDA_CHECK(cudaFree((char *)p - 2 * kGuardElements));
   b = Buffers();
@@ -150,6 +167,9 @@ mggemmStatus mggemm::run::callRuntime(Variant v, const Buffers &b,
     return mggemmGradInput(b.dy, b.w, sizes, b.dx, p.M, p.N, p.K, p.G, dtype,
                            stream);
   case Variant::GradWeight:
+    if (mggemmDtypeIsScaled(dtype))
+      return mggemmScaledGradWeight(b.dy, b.x, b.sdy, b.sx, sizes, b.dw, p.M,
+                                    p.N, p.K, p.G, dtype, stream);
     return mggemmGradWeight(b.dy, b.x, sizes, b.dw, p.M, p.N, p.K, p.G, dtype,
                             stream);
   case Variant::Backward:
@@ -325,14 +345,27 @@ static OutputCheck checkGradWeight(const Buffers &b, const Problem &p,
       c.emptyGroupNonzero += countDifferent(out, p.N * p.K, 0x0000, 0x7fff, s);
       // Its NaN poison still counts as unwritten below.
     }
-    // dW_g[n, k] = sum_i dY[off + i, n] * X[off + i, k]; zero if empty.
+    // dW_g[n, k] = sum_i dY[off + i, n] * X[off + i, k]; zero if empty. The
+    // fp8 weight gradient reads dYᵀ [N, M] and Xᵀ [K, M], scaled per row in
+    // each group.
     ReferenceProduct r;
-    r.a = (const char *)b.dy + 2 * offsets[g] * p.N;
-    r.aRow = 1;
-    r.aRed = p.N;
-    r.b = (const char *)b.x + 2 * offsets[g] * p.K;
-    r.bCol = 1;
-    r.bRed = p.K;
+    if (transposedGradWeight(Variant::GradWeight, dtype)) {
+      r.a = (const char *)b.dy + offsets[g];
+      r.aRow = p.M;
+      r.aRed = 1;
+      r.b = (const char *)b.x + offsets[g];
+      r.bCol = p.M;
+      r.bRed = 1;
+      r.aScale = b.sdy + g * p.N;
+      r.bScale = b.sx + g * p.K;
+    } else {
+      r.a = (const char *)b.dy + 2 * offsets[g] * p.N;
+      r.aRow = 1;
+      r.aRed = p.N;
+      r.b = (const char *)b.x + 2 * offsets[g] * p.K;
+      r.bCol = 1;
+      r.bRed = p.K;
+    }
     r.c = reference;
     r.ldc = p.K;
     r.rows = p.N;
@@ -395,8 +428,8 @@ int64_t mggemm::run::guardViolations(const Buffers &b, const Extents &e,
                                      cudaStream_t stream) {
   int64_t changed = 0;
   const std::pair<void *, int64_t> tensors[] = {
-      {b.x, e.x},   {b.w, e.w},   {b.dy, e.dy}, {b.y, e.y},
-      {b.dx, e.dx}, {b.dw, e.dw}, {b.sx, e.sx}, {b.sw, e.sw}};
+      {b.x, e.x},   {b.w, e.w},   {b.dy, e.dy}, {b.y, e.y},    {b.dx, e.dx},
+      {b.dw, e.dw}, {b.sx, e.sx}, {b.sw, e.sw}, {b.sdy, e.sdy}};
   for (auto [data, bytes] : tensors) {
     if (!data)
       continue;

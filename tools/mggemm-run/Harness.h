@@ -28,7 +28,9 @@ namespace mggemm::run {
 struct Buffers {
   void *x = nullptr, *w = nullptr, *dy = nullptr;  // inputs
   void *y = nullptr, *dx = nullptr, *dw = nullptr; // outputs
-  float *sx = nullptr, *sw = nullptr; // scales of X and W (scaled dtypes)
+  // Scales of X, W and dY (scaled dtypes; dY's for the fp8 grad_weight, which
+  // takes dY and X transposed and scaled per row in each group).
+  float *sx = nullptr, *sw = nullptr, *sdy = nullptr;
 };
 
 /// 4 KiB on each side: keeps every tensor 256-byte aligned.
@@ -37,7 +39,7 @@ constexpr int64_t kGuardElements = 2048;
 constexpr uint16_t kGuardBits = 0x7fa7;
 
 struct Extents {
-  int64_t x, w, dy, y, dx, dw, sx, sw; // bytes of each tensor, 0 when unused
+  int64_t x, w, dy, y, dx, dw, sx, sw, sdy; // bytes of each, 0 when unused
 };
 
 Extents extentsOf(Variant v, const Problem &p, mggemmDtype dtype);

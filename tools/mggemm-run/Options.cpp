@@ -53,11 +53,13 @@ static const char *const kUsage =
     "--seed\n"
     "  --dtype bf16|f16|e4m3|e4m3_block|e4m3_fast\n"
     "                                     (bf16; e4m3: fp8 operands with\n"
-    "                                     random f32 row scales, forward;\n"
-    "                                     e4m3_block: with 1x128 and\n"
-    "                                     128x128 block scales; e4m3_fast:\n"
-    "                                     row scales, summed in the tensor\n"
-    "                                     cores over all of K)\n"
+    "                                     random f32 row scales, forward\n"
+    "                                     or grad_weight (dY and X\n"
+    "                                     transposed, M a multiple of 16);\n"
+    "                                     e4m3_block: forward with 1x128\n"
+    "                                     and 128x128 block scales;\n"
+    "                                     e4m3_fast: row scales, summed in\n"
+    "                                     the tensor cores over all of K)\n"
     "  --seed S                           data and split seed (0)\n"
     "  --nonnegative                      operands drawn from [0, s), not\n"
     "                                     [-s, s): sums without cancellation\n"
@@ -355,11 +357,15 @@ bool mggemm::run::parseOptions(int argc, char **argv, Options &o,
       return false;
     }
   }
-  if (mggemmDtypeIsScaled(o.dtype) && o.variant != Variant::Forward) {
+  bool fp8GradWeight =
+      o.variant == Variant::GradWeight && mggemmDtypeIsRowScaled(o.dtype);
+  if (mggemmDtypeIsScaled(o.dtype) && o.variant != Variant::Forward &&
+      !fp8GradWeight) {
     fprintf(stderr,
-            "mggemm-run: --dtype %s runs --variant forward only (the fp8 "
+            "mggemm-run: --dtype %s runs --variant forward%s only (the fp8 "
             "input gradient is a forward product on the transposed weight)\n",
-            mggemmDtypeName(o.dtype));
+            mggemmDtypeName(o.dtype),
+            mggemmDtypeIsRowScaled(o.dtype) ? " or grad_weight" : "");
     return false;
   }
   if (!o.bench)

@@ -80,12 +80,16 @@ StressCase makeCase(uint64_t seed, int64_t index, int64_t maxGroups) {
   c.variant = (Variant)random.between(0, 3);
   c.dtype = random.uniform() < 0.8 ? MGGEMM_DTYPE_BF16 : MGGEMM_DTYPE_F16;
   // A third of the forward cases are scaled fp8 products: row-wise,
-  // block-wise or row-wise summed in the tensor cores.
+  // block-wise or row-wise summed in the tensor cores; a third of the
+  // grad_weight cases too, row-wise.
   if (c.variant == Variant::Forward && random.uniform() < 0.33) {
     const mggemmDtype fp8[] = {MGGEMM_DTYPE_E4M3, MGGEMM_DTYPE_E4M3_BLOCK,
                                MGGEMM_DTYPE_E4M3_FAST};
     c.dtype = fp8[random.between(0, 2)];
   }
+  if (c.variant == Variant::GradWeight && random.uniform() < 0.33)
+    c.dtype =
+        random.uniform() < 0.5 ? MGGEMM_DTYPE_E4M3 : MGGEMM_DTYPE_E4M3_FAST;
   Problem &p = c.problem;
   p.G = logUniform(random, 1, maxGroups);
   p.N = pickDim(random);
@@ -105,6 +109,9 @@ StressCase makeCase(uint64_t seed, int64_t index, int64_t maxGroups) {
   p.M = random.uniform() < 0.05
             ? 0
             : logUniform(random, 1, std::max<int64_t>(1, maxM));
+  // The fp8 weight gradient reduces over M in rows of M bytes (TMA: 16).
+  if (c.variant == Variant::GradWeight && mggemmDtypeIsScaled(c.dtype))
+    p.M = p.M / 16 * 16;
   p.split = Split::Explicit;
 
   double u = random.uniform();

@@ -243,6 +243,40 @@ void testScaledForwardChecks() {
                  "[G, ceil(N/128), ceil(K/128)] = 7168 f32");
 }
 
+void testScaledGradWeightChecks() {
+  auto gradWeight = [](const void *dyT, const float *sdy, const float *sx,
+                       int64_t m, int64_t n, int64_t k, mggemmDtype dtype) {
+    return mggemmScaledGradWeight(dyT, kBuffer, sdy, sx, kSizes, kOther, m, n,
+                                  k, G, dtype, 0);
+  };
+  const mggemmDtype e4m3 = MGGEMM_DTYPE_E4M3;
+  // dYᵀ and Xᵀ have rows of M fp8 elements; dW's rows are K bf16 ones; N
+  // is no row length.
+  EXPECT_INVALID(gradWeight(kBuffer, kScales, kScales, 4104, N, K, e4m3),
+                 "mggemmScaledGradWeight: M = 4104", "multiple of 16");
+  EXPECT_INVALID(gradWeight(kBuffer, kScales, kScales, M, N, 7172, e4m3),
+                 "K = 7172", "multiple of 8");
+  EXPECT_INVALID(gradWeight(kBuffer, kScales, kScales, M, N, K, kBf16),
+                 "dtype bf16 has no scales");
+  EXPECT_STATUS(
+      gradWeight(kBuffer, kScales, kScales, M, N, K, MGGEMM_DTYPE_E4M3_BLOCK),
+      MGGEMM_ERROR_UNSUPPORTED, "mggemmScaledGradWeight", "row-wise scales");
+  EXPECT_INVALID(gradWeight(nullptr, kScales, kScales, M, N, K, e4m3),
+                 "dyT is null", "[N, M] = [2048, 4096]");
+  EXPECT_INVALID(gradWeight(kBuffer, nullptr, kScales, M, N, K, e4m3),
+                 "scaleDY is null", "[G, N] = 16384 f32");
+  EXPECT_INVALID(
+      gradWeight(kBuffer, kScales, nullptr, M, N, K, MGGEMM_DTYPE_E4M3_FAST),
+      "scaleX is null", "[G, K] = 57344 f32");
+  EXPECT_INVALID(mggemmScaledGradWeight(kBuffer, kBuffer, kScales, kScales,
+                                        kSizes, nullptr, M, N, K, G, e4m3, 0),
+                 "dw is null", "[G, N, K]");
+  // The unscaled entry point names both scaled ones.
+  EXPECT_INVALID(
+      mggemmGradWeight(kBuffer, kBuffer, kSizes, kOther, M, N, K, G, e4m3, 0),
+      "mggemmScaledGradWeight");
+}
+
 void testForwardPointerChecks() {
   EXPECT_INVALID(
       mggemmForward(nullptr, kBuffer, kSizes, kOther, M, N, K, G, kBf16, 0),
@@ -443,6 +477,24 @@ void testTensorMapLayouts() {
   CHECK(describeTensorMap(MGGEMM_KIND_FORWARD, 0, kBf16, kTile, kBuffer, M, N,
                           K, G, layout) == MGGEMM_SUCCESS);
   CHECK(layout.box[0] == 64 && layout.box[1] == 64);
+  // The fp8 grad_weight reads dYᵀ {M, N} and Xᵀ {M, K} K-major: boxes
+  // {k, tile.m} and {k, tile.n / cluster}.
+  const mggemmTileConfig fp8Cluster = {128, 192, 128, 4, 2};
+  CHECK(describeTensorMap(MGGEMM_KIND_GRAD_WEIGHT, 0, MGGEMM_DTYPE_E4M3,
+                          fp8Cluster, kBuffer, M, N, K, G,
+                          layout) == MGGEMM_SUCCESS);
+  CHECK(layout.dims[0] == M && layout.dims[1] == N && layout.strides[0] == M &&
+        layout.box[0] == 128 && layout.box[1] == 128);
+  CHECK(describeTensorMap(MGGEMM_KIND_GRAD_WEIGHT, 1, MGGEMM_DTYPE_E4M3,
+                          fp8Cluster, kBuffer, M, N, K, G,
+                          layout) == MGGEMM_SUCCESS);
+  CHECK(layout.dims[0] == M && layout.dims[1] == K && layout.strides[0] == M &&
+        layout.box[0] == 128 && layout.box[1] == 96);
+  // Rows of M bytes: M = 4104 is no multiple of 16.
+  EXPECT_INVALID(
+      describeTensorMap(MGGEMM_KIND_GRAD_WEIGHT, 1, MGGEMM_DTYPE_E4M3,
+                        fp8Cluster, kBuffer, 4104, N, K, G, layout),
+      "X (operand B of grad_weight)", "{M, K} = {4104, 7168}", "4104 bytes");
 }
 
 void testTensorMapErrors() {
@@ -519,11 +571,13 @@ void testLibraryTable() {
     char name[96];
     int n = mggemmKernelName(name, sizeof(name), entry.kind, entry.dtype, tile);
     CHECK(n > 0 && (size_t)n < sizeof(name));
-    // All three tensor maps of every kernel in the library can be encoded.
+    // All three tensor maps of every kernel in the library can be encoded
+    // (M = 16: the fp8 grad_weight reads rows of M bytes).
     for (int operand = 0; operand <= MGGEMM_OPERAND_OUTPUT; ++operand) {
       TensorMapLayout layout;
-      mggemmStatus status = describeTensorMap(
-          entry.kind, operand, entry.dtype, tile, kBuffer, 1, 8, 16, 1, layout);
+      mggemmStatus status =
+          describeTensorMap(entry.kind, operand, entry.dtype, tile, kBuffer, 16,
+                            8, 16, 1, layout);
       check(status == MGGEMM_SUCCESS, mggemmGetLastError(), __FILE__, __LINE__);
     }
   }
@@ -532,8 +586,11 @@ void testLibraryTable() {
   for (int kind = 0; kind < 3; ++kind) {
     for (int d = 0; d < MGGEMM_DTYPE_COUNT; ++d) {
       mggemmDtype dtype = (mggemmDtype)d;
-      CHECK(librarySupports(kind, dtype) ==
-            (!mggemmDtypeIsScaled(dtype) || kind == MGGEMM_KIND_FORWARD));
+      // fp8: the forward product, and the weight gradient with row scales.
+      CHECK(
+          librarySupports(kind, dtype) ==
+          (!mggemmDtypeIsScaled(dtype) || kind == MGGEMM_KIND_FORWARD ||
+           (kind == MGGEMM_KIND_GRAD_WEIGHT && mggemmDtypeIsRowScaled(dtype))));
       if (!librarySupports(kind, dtype))
         continue;
       for (int64_t rowsPerGroup : {int64_t(-1), int64_t(64), int64_t(4096)}) {
@@ -776,6 +833,7 @@ int main(int argc, char **argv) {
       {"dimension checks", testDimensionChecks},
       {"dtype checks", testDtypeChecks},
       {"scaled forward checks", testScaledForwardChecks},
+      {"scaled grad_weight checks", testScaledGradWeightChecks},
       {"forward pointer checks", testForwardPointerChecks},
       {"grad_input pointer checks", testGradInputPointerChecks},
       {"grad_weight pointer checks", testGradWeightPointerChecks},

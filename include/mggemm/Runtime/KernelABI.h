@@ -131,6 +131,18 @@ static inline int64_t mggemmElementBytes(mggemmDtype dtype) {
   return mggemmDtypeIsScaled(dtype) ? 1 : 2;
 }
 
+/* Whether operand `operand` (0 = A, 1 = B) arrives MN-major, i.e. with the
+ * reduction as its outer dimension: dY and X of 16-bit grad_weight kernels
+ * and W of grad_input ones. fp8 wgmma reads both operands K-major, so the fp8
+ * grad_weight kernels take dY and X transposed (mggemmScaledGradWeight). */
+static inline int mggemmOperandIsMNMajor(mggemmKind kind, int operand,
+                                         mggemmDtype dtype) {
+  if (mggemmElementBytes(dtype) == 1)
+    return 0;
+  return operand == 0 ? kind == MGGEMM_KIND_GRAD_WEIGHT
+                      : kind != MGGEMM_KIND_FORWARD;
+}
+
 static inline const char *mggemmKindName(mggemmKind kind) {
   switch (kind) {
   case MGGEMM_KIND_FORWARD:
@@ -207,22 +219,24 @@ static inline int64_t mggemmSharedMemoryBytes(mggemmTileConfig tile,
  * the box one TMA load brings in. Returns the rank (2 or 3). `operand` is 0
  * for A, 1 for B and MGGEMM_OPERAND_OUTPUT for the output (dW viewed as
  * G * N rows). */
-static inline int mggemmTensorMapShape(mggemmKind kind, int operand, int64_t M,
-                                       int64_t N, int64_t K, int64_t G,
-                                       int64_t dims[3]) {
-  int aIsDY = kind != MGGEMM_KIND_FORWARD;
+static inline int mggemmTensorMapShape(mggemmKind kind, int operand,
+                                       mggemmDtype dtype, int64_t M, int64_t N,
+                                       int64_t K, int64_t G, int64_t dims[3]) {
   if (operand == MGGEMM_OPERAND_OUTPUT) {
     dims[0] = kind == MGGEMM_KIND_FORWARD ? N : K;
     dims[1] = kind == MGGEMM_KIND_GRAD_WEIGHT ? G * N : M;
     return 2;
   }
-  if (operand == 0) {
-    dims[0] = aIsDY ? N : K;
-    dims[1] = M;
+  if (kind == MGGEMM_KIND_GRAD_WEIGHT) {
+    /* dY [M, N] and X [M, K]; fp8 kernels take them transposed. */
+    int64_t columns = operand == 0 ? N : K;
+    int transposed = !mggemmOperandIsMNMajor(kind, operand, dtype);
+    dims[0] = transposed ? M : columns;
+    dims[1] = transposed ? columns : M;
     return 2;
   }
-  if (kind == MGGEMM_KIND_GRAD_WEIGHT) {
-    dims[0] = K;
+  if (operand == 0) {
+    dims[0] = kind == MGGEMM_KIND_FORWARD ? K : N;
     dims[1] = M;
     return 2;
   }
@@ -253,24 +267,15 @@ static inline void mggemmTensorMapBox(mggemmKind kind, int operand,
     box[1] = MGGEMM_OUTPUT_BOX_ROWS;
     return;
   }
-  if (operand == 0) {
-    if (kind == MGGEMM_KIND_GRAD_WEIGHT) {
-      box[0] = MGGEMM_SWIZZLE_ELEMS; /* along N (rows of dW) */
-      box[1] = tile.k;               /* along M (the reduction) */
-    } else {
-      box[0] = tile.k;
-      box[1] = mggemmABoxRows(dtype, tile);
-    }
+  if (mggemmOperandIsMNMajor(kind, operand, dtype)) {
+    box[0] = MGGEMM_SWIZZLE_ELEMS; /* along the output's rows or columns */
+    box[1] = tile.k;               /* along the reduction */
     return;
   }
-  if (kind == MGGEMM_KIND_FORWARD) {
-    /* Each CTA of a cluster loads its share of B's n rows. */
-    box[0] = tile.k;
-    box[1] = tile.n / mggemmClusterSize(tile);
-  } else {
-    box[0] = MGGEMM_SWIZZLE_ELEMS; /* along the output columns (K) */
-    box[1] = tile.k;               /* along the reduction */
-  }
+  box[0] = tile.k;
+  /* Each CTA of a cluster loads its share of B's n rows. */
+  box[1] = operand == 0 ? mggemmABoxRows(dtype, tile)
+                        : tile.n / mggemmClusterSize(tile);
 }
 
 /* Symbol name of the kernel for a kind, dtype and tile; a cluster of C > 1

@@ -29,8 +29,10 @@ typedef struct {
  * tile without clusters (bench/results/notes.md, v5: clusters are 3-20%
  * faster on the large shapes and 4-7% slower for forward and grad_input when
  * groups hold fewer rows than a cluster tile). For e4m3, row- and
- * block-scaled, the forward product only (the fp8 input gradient is a
- * forward product, see mggemm.h), with k = 128 (one 128-byte row of fp8).
+ * block-scaled, the forward product (the fp8 input gradient is a forward
+ * product, see mggemm.h), and, row-scaled, the weight gradient of
+ * transposed operands (mggemmScaledGradWeight: the forward's tiles on
+ * clusters), with k = 128 (one 128-byte row of fp8).
  * Their consumers keep the tile's sum in a second accumulator that each K
  * block's partial sums are added (block scales: scaled) into, since the
  * tensor cores' own fp8 sums lose precision over K (bench/results/notes.md,
@@ -59,6 +61,8 @@ static const mggemmLibraryEntry mggemmLibraryEntries[] = {
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_BLOCK, {128, 128, 128, 6, 1}},
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 2}},
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 1}},
+    {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_E4M3, {128, 192, 128, 4, 2}},
+    {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 2}},
 };
 
 #define MGGEMM_LIBRARY_SIZE                                                    \

@@ -83,6 +83,24 @@ mggemmStatus mggemmScaledForward(const void *x, const void *w,
                                  int64_t N, int64_t K, int64_t G,
                                  mggemmDtype dtype, void *stream);
 
+/* Weight gradient of fp8 operands, given transposed: dyT [N, M] and xT
+ * [K, M] hold fp8 elements (float8_e4m3fn), group g's rows of the forward
+ * being their columns off_g .. off_g + sizes[g] - 1 (off_g the sum of the
+ * sizes before g); scaleDY [G, N] and scaleX [G, K] are f32, one per row of
+ * dyT and of xT in each group; dW [G, N, K] is bf16:
+ *   dW[g, n, k] = bf16(scaleDY[g, n] * scaleX[g, k]
+ *                      * sum_{r in group g} dyT[n, r] * xT[k, r])
+ * and zero for an empty group. fp8 wgmma reads both operands K-major, here
+ * along M, hence the transposed layout; M (the reduction) must be a multiple
+ * of 16 (16-byte TMA rows: pad the last group with zero columns), N and K
+ * multiples of 8. `dtype` is MGGEMM_DTYPE_E4M3 (each 128 columns' sums added
+ * in f32) or MGGEMM_DTYPE_E4M3_FAST (summed in the tensor cores). */
+mggemmStatus mggemmScaledGradWeight(const void *dyT, const void *xT,
+                                    const float *scaleDY, const float *scaleX,
+                                    const int32_t *sizes, void *dw, int64_t M,
+                                    int64_t N, int64_t K, int64_t G,
+                                    mggemmDtype dtype, void *stream);
+
 /* Checked mode (off by default): before each launch, copy `sizes` to the
  * host (synchronizing the stream) and fail with MGGEMM_ERROR_BAD_SIZES if any
  * is negative or they do not add up to M. For debugging; not capturable in

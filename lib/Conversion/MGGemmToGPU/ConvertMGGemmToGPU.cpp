@@ -38,10 +38,20 @@ problemDims(GroupedGemmOpInterface op) {
     return {{"N", {out, 1}}, {"K", {lhs, 1}}, {"G", {rhs, 0}}};
   case GemmKind::grad_input: // dY [M, N], W [G, N, K], dX [M, K]
     return {{"N", {lhs, 1}}, {"K", {out, 1}}, {"G", {rhs, 0}}};
-  case GemmKind::grad_weight: // dY [M, N], X [M, K], dW [G, N, K]
-    return {{"N", {lhs, 1}}, {"K", {rhs, 1}}, {"G", {out, 0}}};
+  case GemmKind::grad_weight: // dW [G, N, K]
+    return {{"N", {out, 1}}, {"K", {out, 2}}, {"G", {out, 0}}};
   }
   llvm_unreachable("unknown GemmKind");
+}
+
+/// M, the rows of the A operand: its first dimension, or its second where
+/// it comes transposed (fp8 grad_weight: dYᵀ [N, M]).
+int64_t rowDimOfA(GroupedGemmOpInterface op) {
+  auto kind = static_cast<mggemmKind>(op.getGemmKind());
+  return kind == MGGEMM_KIND_GRAD_WEIGHT &&
+                 !mggemmOperandIsMNMajor(kind, 0, op.getDtype())
+             ? 1
+             : 0;
 }
 
 /// The kernel spec of a memref-form op, or a diagnostic saying why it cannot
@@ -152,7 +162,7 @@ void LaunchBuilder::build(gpu::GPUFuncOp kernel) {
   SmallVector<Value, 3> nkg;
   for (auto [name, where] : problemDims(op))
     nkg.push_back(dim(where.first, where.second));
-  Value M = dim(lhs, 0), N = nkg[0], K = nkg[1], G = nkg[2];
+  Value M = dim(lhs, rowDimOfA(op)), N = nkg[0], K = nkg[1], G = nkg[2];
   SmallVector<Value> dims64 = {toInt(M, 64), toInt(N, 64), toInt(K, 64),
                                toInt(G, 64)};
   Value mapA = tensorMap(0, pointer(lhs, 0), dims64);

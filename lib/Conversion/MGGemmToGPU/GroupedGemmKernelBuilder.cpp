@@ -103,8 +103,12 @@ private:
   int64_t aBoxes() const { return tile.m / aBoxRows(); }
   int64_t aBoxBytes() const { return aBytes() / aBoxes(); }
   int64_t stageBytes() const { return mggemmStageBytes(tile, eb); }
-  bool aIsMNMajor() const { return spec.kind == MGGEMM_KIND_GRAD_WEIGHT; }
-  bool bIsMNMajor() const { return spec.kind != MGGEMM_KIND_FORWARD; }
+  bool aIsMNMajor() const {
+    return mggemmOperandIsMNMajor(spec.kind, 0, spec.dtype);
+  }
+  bool bIsMNMajor() const {
+    return mggemmOperandIsMNMajor(spec.kind, 1, spec.dtype);
+  }
 
   Value stageA(Value stage) {
     return e.gep(smem, e.mul(stage, e.i32(stageBytes())));
@@ -129,7 +133,10 @@ private:
     Value rowsValid;     // rows of the tile that belong to it (may exceed m)
     Value colStart;      // first output column
     Value kBlocks;       // reduction steps of tile.k
-    Value reductionBase; // grad_weight: first row of the group in dY and X
+    /// grad_weight: where its k-blocks start in dY and X (the group's first
+    /// row, or for fp8 the tile.k-aligned column at or before it), and the
+    /// group's rows from there: rows [reductionLead, reductionEnd).
+    Value reductionBase, reductionLead, reductionEnd;
     Value rowInOperand;  // forward/grad_input: first row of A
     /// Where the spec pairs the last m-tile along n (i1): whether the
     /// cluster's CTAs share this tile's A rather than its B.
@@ -140,7 +147,7 @@ private:
   /// tiles in several A boxes leave out those past their last row, whose
   /// consumer either passes its stages on or computes rows not stored.
   Value stageBytes(const TileCoords &c) {
-    if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT || aBoxes() == 1)
+    if (aIsMNMajor() || aBoxes() == 1)
       return e.i32(stageBytes());
     Value boxes =
         e.minu(e.ceilDiv(c.rowsValid, e.i32(aBoxRows())), e.i32(aBoxes()));
@@ -165,15 +172,23 @@ private:
   void buildConsumer(TileScheduler &scheduler, Value consumerIndex);
   /// The consumer's loop over a tile's k-blocks; returns the accumulator
   /// and the stage and phase after it.
-  SmallVector<Value> mainLoop(const ScheduledTile &t, const TileCoords &c,
-                              Value stage, Value phase, Value consumerIndex);
+  SmallVector<Value> mainLoop(const TileCoords &c, Value stage, Value phase,
+                              Value consumerIndex);
   SmallVector<Value> promotingMainLoop(const TileCoords &c, Value stage,
                                        Value phase, Value consumerIndex);
   void issueLoads(const TileCoords &c, Value kb, Value stage);
   /// One stage's wgmma batch; `accumulate` false overwrites `acc`.
   Value mmaStage(Value acc, Value stage, Value consumerIndex,
                  bool accumulate = true);
-  void zeroRowsPastGroupEnd(Value stage, Value validRows, Value consumerTid);
+  /// grad_weight: zeroes what k-block `kb` in `stage` holds of other
+  /// groups' rows (before the group's first, past its last), if anything.
+  void maskPastGroupEnd(const TileCoords &c, Value kb, Value stage);
+  void zeroRowsPastGroupEnd(Value stage, Value validRows);
+  void zeroColumnsOutsideGroup(Value stage, Value first, Value end);
+  /// The consumers' threads, numbered from 0.
+  Value consumerThread() {
+    return e.sub(e.threadId(), e.i32(kWarpgroupThreads));
+  }
   void release(Value stage);
   /// Waits for and frees `kBlocks` stages without reading them; returns the
   /// stage and phase after them.
@@ -338,8 +353,19 @@ KernelBodyBuilder::tileCoords(const ScheduledTile &t) {
     // A CTA's tile may lie past the end (its cluster tile's other half does
     // not): it computes with its peer and stores nothing.
     c.rowsValid = e.maxs(e.sub(N, mOffset), e.i32(0));
-    c.reductionBase = t.groupRowStart;
-    c.kBlocks = e.ceilDiv(t.groupRows, e.i32(tile.k));
+    // TMA boxes of the fp8 kernel's K-major operands start at a column that
+    // is a multiple of tile.k: a start off a multiple of 16 faulted on the
+    // H200 (illegal instruction), and with starts aligned to 16 only, G = 8
+    // imbalanced groups ran at 0.62x the balanced ones' TFLOP/s, 0.74-0.77x
+    // aligned to tile.k (bench/results/notes.md, v21). The first k-block
+    // then starts up to tile.k - 1 columns before the group; those columns
+    // are zeroed like those past its end.
+    c.reductionLead =
+        aIsMNMajor() ? e.i32(0) : e.remu(t.groupRowStart, e.i32(tile.k));
+    c.reductionBase = e.sub(t.groupRowStart, c.reductionLead);
+    c.reductionEnd = e.add(c.reductionLead, t.groupRows);
+    c.kBlocks = e.select(e.eq(t.groupRows, e.i32(0)), e.i32(0),
+                         e.ceilDiv(c.reductionEnd, e.i32(tile.k)));
   } else {
     c.rowInOperand = e.add(t.groupRowStart, mOffset);
     c.rowInOutput = c.rowInOperand;
@@ -379,11 +405,12 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
                 shared ? multicast : Value());
     }
   };
-  // A's boxes (forward and grad_input) that hold rows of the tile, all of
-  // them or this CTA's share; A whole when it is one box of its own.
-  auto loadABoxes = [&](bool shared) {
+  // K-major A's boxes that hold rows of the tile, all of them or this CTA's
+  // share; A whole when it is one box of its own. `k` is the column of the
+  // reduction they start at.
+  auto loadABoxes = [&](Value k, bool shared) {
     if (aBoxes() == 1 && !shared) {
-      e.tmaLoad(a, tensorMapA, {kOffset, c.rowInOperand}, bar);
+      e.tmaLoad(a, tensorMapA, {k, c.rowInOperand}, bar);
       return;
     }
     for (int64_t i = 0; i < aBoxes(); ++i) {
@@ -393,9 +420,22 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
         load = e.andI(load, e.eq(rank, e.i32(i % cluster)));
       e.ifThen(load, [&] {
         e.tmaLoad(e.gep(a, e.i32(i * aBoxBytes())), tensorMapA,
-                  {kOffset, e.add(c.rowInOperand, row)}, bar,
+                  {k, e.add(c.rowInOperand, row)}, bar,
                   shared ? multicast : Value());
       });
+    }
+  };
+  // K-major B's n rows from column `k` of the reduction (and group `group`
+  // of W), all of them or, where the cluster shares it, this CTA's share.
+  auto loadBRows = [&](Value k, Value group, bool shared) {
+    int64_t rows = tile.n / cluster;
+    for (int64_t i = 0; i < (shared ? 1 : cluster); ++i) {
+      Value first = e.mul(shared ? rank : e.i32(i), e.i32(rows));
+      SmallVector<Value> coords = {k, e.add(c.colStart, first)};
+      if (group)
+        coords.push_back(group);
+      e.tmaLoad(e.gep(b, e.mul(first, e.i32(kSwizzleRowBytes))), tensorMapB,
+                coords, bar, shared ? multicast : Value());
     }
   };
   auto load = [&](bool sharedA) {
@@ -403,25 +443,26 @@ void KernelBodyBuilder::issueLoads(const TileCoords &c, Value kb, Value stage) {
     switch (spec.kind) {
     case MGGEMM_KIND_FORWARD: {
       // X {K, M} boxes {k, aBoxRows}; W {K, N, G} boxes {k, n / cluster, 1}.
-      loadABoxes(sharedA);
-      int64_t rows = tile.n / cluster;
-      for (int64_t i = 0; i < (sharedB ? 1 : cluster); ++i) {
-        Value first = e.mul(sharedB ? rank : e.i32(i), e.i32(rows));
-        e.tmaLoad(e.gep(b, e.mul(first, e.i32(kSwizzleRowBytes))), tensorMapB,
-                  {kOffset, e.add(c.colStart, first), c.group}, bar,
-                  sharedB ? multicast : Value());
-      }
+      loadABoxes(kOffset, sharedA);
+      loadBRows(kOffset, c.group, sharedB);
       return;
     }
     case MGGEMM_KIND_GRAD_INPUT:
       // dY {N, M} boxes {k, aBoxRows}; W {K, N, G} read MN-major in
       // 64-column boxes.
-      loadABoxes(sharedA);
+      loadABoxes(kOffset, sharedA);
       loadBBoxes(kOffset, sharedB);
       return;
     case MGGEMM_KIND_GRAD_WEIGHT: {
-      // dY {N, M} and X {K, M}, both MN-major in 64-wide boxes of k rows.
       Value row = e.add(c.reductionBase, kOffset);
+      if (!aIsMNMajor()) {
+        // fp8: dYᵀ {M, N} boxes {k, aBoxRows}; Xᵀ {M, K} boxes
+        // {k, n / cluster}.
+        loadABoxes(row, /*shared=*/false);
+        loadBRows(row, Value(), sharedB);
+        return;
+      }
+      // dY {N, M} and X {K, M}, both MN-major in 64-wide boxes of k rows.
       for (int64_t i = 0; i < tile.m / 64; ++i)
         e.tmaLoad(e.gep(a, e.i32(i * kBoxBytes)), tensorMapA,
                   {e.add(c.rowInOperand, e.i32(i * 64)), row}, bar);
@@ -518,15 +559,30 @@ Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex,
   return acc;
 }
 
-void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows,
-                                             Value consumerTid) {
+void KernelBodyBuilder::maskPastGroupEnd(const TileCoords &c, Value kb,
+                                         Value stage) {
+  if (spec.kind != MGGEMM_KIND_GRAD_WEIGHT)
+    return;
+  Value valid = e.sub(c.reductionEnd, e.mul(kb, e.i32(tile.k)));
+  if (aIsMNMajor()) {
+    e.ifThen(e.ult(valid, e.i32(tile.k)),
+             [&] { zeroRowsPastGroupEnd(stage, valid); });
+    return;
+  }
+  // The group's columns of this k-block: [first, valid).
+  Value first = e.select(e.eq(kb, e.i32(0)), c.reductionLead, e.i32(0));
+  e.ifThen(e.orI(e.ult(valid, e.i32(tile.k)), e.ugt(first, e.i32(0))),
+           [&] { zeroColumnsOutsideGroup(stage, first, valid); });
+}
+
+void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows) {
   // The stage holds (m + n) / 64 boxes of tile.k swizzled 128-byte rows;
   // row r of a box is bytes [128 r, 128 r + 128) whatever the swizzle, so
   // zeroing a row is zeroing those bytes.
   int64_t chunksPerBox = int64_t(tile.k) * kSwizzleRowBytes / 16;
   int64_t numChunks = (tile.m + tile.n) / 64 * chunksPerBox;
   Value base = stageA(stage);
-  e.forLoop(consumerTid, e.i32(numChunks),
+  e.forLoop(consumerThread(), e.i32(numChunks),
             e.i32(numConsumers * kWarpgroupThreads), [&](Value chunk) {
               Value row = e.divu(e.remu(chunk, e.i32(chunksPerBox)),
                                  e.i32(kSwizzleRowBytes / 16));
@@ -534,6 +590,56 @@ void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows,
                 e.storeZero16(e.gep(base, e.mul(chunk, e.i32(16))));
               });
             });
+  // The tensor cores read shared memory through the async proxy.
+  e.fenceProxyAsyncShared();
+  e.namedBarrier(e.i32(kConsumerBarrierId), numConsumers * kWarpgroupThreads);
+}
+
+void KernelBodyBuilder::zeroColumnsOutsideGroup(Value stage, Value first,
+                                                Value end) {
+  // fp8 stages hold m + n K-major rows of 128 bytes, the reduction along
+  // them; with 128-byte swizzling, 16-byte chunk j of row r lies at chunk
+  // j ^ (r % 8) of the row. Columns outside [first, end) of every row are
+  // zeroed: whole chunks at once, and in the chunks the group
+  // starts and ends in, the bytes outside it, a 32-bit word at a time
+  // (a loop over bytes made zeroing as slow as several k-blocks' MMAs).
+  constexpr int64_t kChunksPerRow = kSwizzleRowBytes / 16;
+  int64_t numChunks = (tile.m + tile.n) * kChunksPerRow;
+  Value base = stageA(stage);
+  e.forLoop(
+      consumerThread(), e.i32(numChunks),
+      e.i32(numConsumers * kWarpgroupThreads), [&](Value chunk) {
+        Value row = e.divu(chunk, e.i32(kChunksPerRow));
+        Value column = e.mul(
+            e.xorI(e.remu(chunk, e.i32(kChunksPerRow)), e.remu(row, e.i32(8))),
+            e.i32(16));
+        Value address = e.gep(base, e.mul(chunk, e.i32(16)));
+        Value chunkEnd = e.add(column, e.i32(16));
+        Value inside = e.andI(e.ule(first, column), e.ule(chunkEnd, end));
+        Value outside = e.orI(e.uge(column, end), e.ule(chunkEnd, first));
+        e.ifThenElse(
+            outside, [&] { e.storeZero16(address); },
+            [&] {
+              e.ifThen(e.xorI(inside, e.boolean(true)), [&] {
+                // Keeps bytes [first - column, end - column) of the chunk.
+                for (int64_t w = 0; w < 4; ++w) {
+                  // The word's bytes below column `bound`, as a mask.
+                  auto bytesBelow = [&](Value bound) {
+                    Value n = e.minu(
+                        e.maxs(e.sub(bound, e.i32(4 * w)), e.i32(0)), e.i32(4));
+                    return e.select(
+                        e.eq(n, e.i32(4)), e.i32(-1),
+                        e.sub(e.shl(e.i32(1), e.mul(n, e.i32(8))), e.i32(1)));
+                  };
+                  Value keep = e.andI(
+                      bytesBelow(e.sub(end, column)),
+                      e.xorI(bytesBelow(e.sub(first, column)), e.i32(-1)));
+                  Value word = e.gep(address, e.i32(4 * w));
+                  e.storeShared32(word, e.andI(e.loadShared32(word), keep));
+                }
+              });
+            });
+      });
   // The tensor cores read shared memory through the async proxy.
   e.fenceProxyAsyncShared();
   e.namedBarrier(e.i32(kConsumerBarrierId), numConsumers * kWarpgroupThreads);
@@ -559,21 +665,15 @@ SmallVector<Value> KernelBodyBuilder::passStages(Value kBlocks, Value stage,
   });
 }
 
-SmallVector<Value> KernelBodyBuilder::mainLoop(const ScheduledTile &t,
-                                               const TileCoords &c, Value stage,
+SmallVector<Value> KernelBodyBuilder::mainLoop(const TileCoords &c, Value stage,
                                                Value phase,
                                                Value consumerIndex) {
-  Value consumerTid = e.sub(e.threadId(), e.i32(kWarpgroupThreads));
   Value acc = e.fenceAccumulator(e.zeroAccumulator(tile.n / 2));
   SmallVector<Value> results =
       e.forLoop(c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
         Value acc = it[0], s = it[1], p = it[2];
         e.mbarrierWait(fullBarrier(s), p);
-        if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
-          Value valid = e.sub(t.groupRows, e.mul(kb, e.i32(tile.k)));
-          e.ifThen(e.ult(valid, e.i32(tile.k)),
-                   [&] { zeroRowsPastGroupEnd(s, valid, consumerTid); });
-        }
+        maskPastGroupEnd(c, kb, s);
         acc = mmaStage(acc, s, consumerIndex);
         // Keep one MMA batch in flight; the one before it is done, so its
         // stage can be refilled.
@@ -692,6 +792,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
         e.forLoop(c.kBlocks, init, [&](Value kb, ValueRange it) {
           Value sum = it[0], s = it[1], p = it[2];
           e.mbarrierWait(fullBarrier(s), p);
+          maskPastGroupEnd(c, kb, s);
           if (takesTurns())
             e.namedBarrier(e.add(e.i32(kIssueTurnBarrierId), consumerIndex),
                            2 * kWarpgroupThreads);
@@ -714,12 +815,13 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
         });
     return {loop[0], loop[1], loop[2]};
   }
-  // Issues the next k-block's MMAs into `acc` from stage `s`, then, once the
+  // Issues k-block kb's MMAs into `acc` from stage `s`, then, once the
   // batch before it (`previous`) is done, frees that batch's stage and adds
   // it to `sum`.
-  auto overlap = [&](Value &sum, Value &acc, Value &previous,
+  auto overlap = [&](Value kb, Value &sum, Value &acc, Value &previous,
                      ValueRange previousScales, Value &s, Value &p) {
     e.mbarrierWait(fullBarrier(s), p);
+    maskPastGroupEnd(c, kb, s);
     acc = mmaStage(acc, s, consumerIndex, /*accumulate=*/false);
     e.wgmmaWait(1);
     release(e.previousStage(s, tile.stages));
@@ -740,6 +842,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   // blocks A and B add up next are loaded a pair of k-blocks ahead.
   SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2)};
   e.mbarrierWait(fullBarrier(stage), phase);
+  maskPastGroupEnd(c, e.i32(0), stage);
   init.push_back(mmaStage(zero(), stage, consumerIndex, /*accumulate=*/false));
   init.push_back(zero());
   llvm::append_range(init, e.advanceStage(stage, phase, tile.stages));
@@ -752,8 +855,8 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
     Value kb = e.add(e.mul(j, e.i32(2)), e.i32(2));
     SmallVector<Value> carried = loadScales(kb);
     llvm::append_range(carried, loadScales(e.add(kb, e.i32(1))));
-    overlap(sum, b, a, it.slice(5, numScales), s, p);
-    overlap(sum, a, b, it.slice(5 + numScales, numScales), s, p);
+    overlap(e.sub(kb, e.i32(1)), sum, b, a, it.slice(5, numScales), s, p);
+    overlap(kb, sum, a, b, it.slice(5 + numScales, numScales), s, p);
     carried.insert(carried.begin(), {sum, a, b, s, p});
     return carried;
   });
@@ -766,7 +869,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
       TypeRange{sum.getType(), s.getType(), p.getType()},
       [&]() -> SmallVector<Value> {
         Value sumB = sum, a = loop[1], b = loop[2], sB = s, pB = p;
-        overlap(sumB, b, a, scalesA, sB, pB);
+        overlap(lastBlock, sumB, b, a, scalesA, sB, pB);
         return {finish(sumB, b, scalesB, sB), sB, pB};
       },
       [&]() -> SmallVector<Value> {
@@ -787,10 +890,25 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
     });
   scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
     TileCoords c = tileCoords(t);
+    auto promoting = [&] {
+      return promotingMainLoop(c, stage, phase, consumerIndex);
+    };
     auto compute = [&]() -> SmallVector<Value> {
-      SmallVector<Value> results =
-          promotes() ? promotingMainLoop(c, stage, phase, consumerIndex)
-                     : mainLoop(t, c, stage, phase, consumerIndex);
+      SmallVector<Value> results;
+      if (!promotes()) {
+        results = mainLoop(c, stage, phase, consumerIndex);
+      } else if (spec.kind == MGGEMM_KIND_GRAD_WEIGHT) {
+        // The promoting loop starts with a k-block; an empty group's dW[g]
+        // is zeros.
+        Value zero = e.zeroAccumulator(tile.n / 2);
+        results = e.ifThenElse(
+            e.ugt(c.kBlocks, e.i32(0)),
+            TypeRange{zero.getType(), stage.getType(), phase.getType()},
+            promoting,
+            [&]() -> SmallVector<Value> { return {zero, stage, phase}; });
+      } else {
+        results = promoting();
+      }
       storeTile(results[0], c, consumerIndex);
       return {results[1], results[2]};
     };
@@ -821,8 +939,9 @@ void KernelBodyBuilder::buildConsumer(TileScheduler &scheduler,
 // Epilogue
 //===----------------------------------------------------------------------===//
 
-/// Row-wise scaled kernels are forward products: A's rows are the output's
-/// rows, B's rows (of W[g]) its columns. Register 4j + 2h + p of the
+/// Row-wise scaled kernels: A's rows are the output's rows, B's rows (of W[g],
+/// or of Xᵀ for grad_weight) its columns; the scales of B, and for
+/// grad_weight those of A, are per group. Register 4j + 2h + p of the
 /// accumulator holds row 16 warp + lane / 4 + 8h and column 8j + 2 (lane % 4) +
 /// p of the consumer's 64 rows. Rows past the tile's valid part read the
 /// first scale (they are not stored). Column scales are loaded one 64-column
@@ -836,10 +955,12 @@ public:
       rowScale[h] = e.loadF32(k.scaleA, e.zext64(k.threadRow(c, warpRow0, h)));
     Value column = e.add(c.colStart, e.mul(e.remu(e.laneId(), e.i32(4)),
                                            e.i32(2))); // of register 0
-    columns = e.maxs(e.sub(k.N, column), e.i32(0));    // from it to N
-    first = e.gep(k.scaleB, e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(k.N)),
-                                        e.zext64(column)),
-                                  e.i64(4)));
+    Value outputColumns = k.outputColumns();
+    columns = e.maxs(e.sub(outputColumns, column), e.i32(0)); // from it on
+    first = e.gep(k.scaleB,
+                  e.mul(e.add(e.mul(e.zext64(c.group), e.zext64(outputColumns)),
+                              e.zext64(column)),
+                        e.i64(4)));
     next = loadBox(0);
   }
 
@@ -909,10 +1030,11 @@ void KernelBodyBuilder::storeTile(Value acc, const TileCoords &c,
                         e.mul(e.divu(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)),
                               e.i32(MGGEMM_EPILOGUE_WARP_BYTES))));
   Value isLeader = e.eq(lane, e.i32(0));
-  // The promoting kernels store every box themselves: the block-scaled ones
-  // ran 3-9% slower with TMA stores (bench/results/notes.md, v11 and v17).
+  // The promoting forward kernels store every box themselves: the
+  // block-scaled ones ran 3-9% slower with TMA stores (bench/results/notes.md,
+  // v11 and v17). The fp8 grad_weight stores TMA boxes.
   Value wholeBox =
-      promotes()
+      promotes() && spec.kind != MGGEMM_KIND_GRAD_WEIGHT
           ? e.boolean(false)
           : e.ule(e.add(warpRow0, e.i32(MGGEMM_OUTPUT_BOX_ROWS)), c.rowsValid);
   // stmatrix: lanes 8i..8i+7 address the rows of matrix i, which is the

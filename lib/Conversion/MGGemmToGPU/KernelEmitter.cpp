@@ -77,6 +77,9 @@ Value KernelEmitter::orI(Value x, Value y) {
 Value KernelEmitter::xorI(Value x, Value y) {
   return arith::XOrIOp::create(b, loc, x, y);
 }
+Value KernelEmitter::shl(Value x, Value y) {
+  return arith::ShLIOp::create(b, loc, x, y);
+}
 Value KernelEmitter::shru(Value x, Value y) {
   return arith::ShRUIOp::create(b, loc, x, y);
 }
@@ -267,6 +270,15 @@ void KernelEmitter::storeZero16(Value sharedPointer) {
   auto type = VectorType::get({4}, b.getI32Type());
   Value zero = LLVM::ZeroOp::create(b, loc, type);
   LLVM::StoreOp::create(b, loc, zero, sharedPointer, /*alignment=*/16);
+}
+
+Value KernelEmitter::loadShared32(Value sharedPointer) {
+  return LLVM::LoadOp::create(b, loc, b.getI32Type(), sharedPointer,
+                              /*alignment=*/4);
+}
+
+void KernelEmitter::storeShared32(Value sharedPointer, Value value) {
+  LLVM::StoreOp::create(b, loc, value, sharedPointer, /*alignment=*/4);
 }
 
 Value KernelEmitter::packPair(Value lo, Value hi, mggemmDtype dtype) {

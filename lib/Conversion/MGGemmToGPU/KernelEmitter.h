@@ -49,6 +49,7 @@ public:
   Value andI(Value a, Value b);
   Value orI(Value a, Value b);
   Value xorI(Value a, Value b);
+  Value shl(Value a, Value b);
   Value shru(Value a, Value b);
   Value eq(Value a, Value b);
   Value ult(Value a, Value b);
@@ -107,6 +108,8 @@ public:
   /// mggemm-lower-tensor-map-args).
   Value castToPointer(Value tensorMapArg);
   void storeZero16(Value sharedPointer);
+  Value loadShared32(Value sharedPointer);
+  void storeShared32(Value sharedPointer, Value value);
   /// f32 `lo`, `hi` converted to `dtype` and packed into an i32 (`lo` in the
   /// low half, the lower column of an MMA fragment).
   Value packPair(Value lo, Value hi, mggemmDtype dtype);

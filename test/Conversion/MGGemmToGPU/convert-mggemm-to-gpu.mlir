@@ -349,3 +349,32 @@ func.func @block_scaled_wide(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168
       {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 128, stages = 4, cluster_m = 2>}
   return
 }
+
+// -----
+
+// The fp8 weight gradient: kind 2 (grad_weight), dtype 2 (e4m3). It reads
+// M off dYᵀ's second dimension and N, K, G off dW; both operands are K-major
+// (row, col) like the forward's. A k-block that holds columns of another
+// group zeroes them in the stage's rows (16-byte chunks, and in the chunks
+// the group starts and ends in, 32-bit words masked) before its MMAs; each
+// k-block's sums are added in f32 and the epilogue scales by [G, N] and
+// [G, K] scales.
+
+// CHECK-LABEL: func.func @scaled_grad_weight
+// CHECK:         memref.dim %{{.*}}, %c1{{.*}} : memref<4096x?xf8E4M3FN>
+// CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c2_i32{{.*}}, %c0_i32{{.*}}, %c2_i32{{.*}}, %c128_i32{{.*}}, %c192_i32{{.*}}, %c128_i32
+// CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_grad_weight_e4m3_m128n192k128s4c2
+// CHECK:       gpu.func @mggemm_grad_weight_e4m3_m128n192k128s4c2(
+// CHECK:         llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// CHECK:         llvm.store %{{.*}} {alignment = 4 : i64} : i32, !llvm.ptr<3>
+// CHECK:         nvvm.fence.proxy
+// CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK:         arith.addf
+func.func @scaled_grad_weight(%dyt: memref<4096x?xf8E4M3FN>, %xt: memref<7168x?xf8E4M3FN>,
+                              %sdy: memref<8x4096xf32>, %sx: memref<8x7168xf32>,
+                              %sizes: memref<8xi32>, %dw: memref<8x4096x7168xbf16>) {
+  mggemm.scaled_grouped_matmul_grad_weight ins(%dyt, %xt, %sdy, %sx, %sizes : memref<4096x?xf8E4M3FN>, memref<7168x?xf8E4M3FN>, memref<8x4096xf32>, memref<8x7168xf32>, memref<8xi32>)
+      outs(%dw : memref<8x4096x7168xbf16>)
+      {tile_config = #mggemm.tile_config<m = 128, n = 192, k = 128, stages = 4, cluster_m = 2>}
+  return
+}

@@ -146,3 +146,20 @@ func.func @scaled_grouped_matmul(%x: tensor<?x256xf8E4M3FN>, %w: tensor<2x128x25
          outs(%y : tensor<?x128xbf16>) -> tensor<?x128xbf16>
   return %0 : tensor<?x128xbf16>
 }
+
+// -----
+
+// The fp8 weight gradient overwrites dW whole: its destination is not read.
+// CHECK-LABEL: func.func @scaled_grouped_matmul_grad_weight(
+// CHECK-SAME:    %[[DW:[^:]*]]: memref<2x128x128xbf16>) -> memref<2x128x128xbf16>
+// CHECK-NEXT:    mggemm.scaled_grouped_matmul_grad_weight ins({{.*}}) outs(%[[DW]] : memref<2x128x128xbf16>){{$}}
+// CHECK-NEXT:    return %[[DW]]
+func.func @scaled_grouped_matmul_grad_weight(%dyt: tensor<128x?xf8E4M3FN>, %xt: tensor<128x?xf8E4M3FN>,
+                                             %sdy: tensor<2x128xf32>, %sx: tensor<2x128xf32>,
+                                             %sizes: tensor<2xi32>, %dw: tensor<2x128x128xbf16>) -> tensor<2x128x128xbf16> {
+  %0 = mggemm.scaled_grouped_matmul_grad_weight
+         ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<128x?xf8E4M3FN>, tensor<128x?xf8E4M3FN>,
+                                            tensor<2x128xf32>, tensor<2x128xf32>, tensor<2xi32>)
+         outs(%dw : tensor<2x128x128xbf16>) -> tensor<2x128x128xbf16>
+  return %0 : tensor<2x128x128xbf16>
+}

@@ -417,3 +417,69 @@ func.func @bf16_tile_k_of_8_bit(%x: memref<?x64xbf16>, %w: memref<4x64x64xbf16>,
       outs(%y : memref<?x64xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4>}
   return
 }
+
+// -----
+
+func.func @scaled_grad_weight_m_not_multiple_of_16(%dyt: tensor<64x72xf8E4M3FN>, %xt: tensor<64x72xf8E4M3FN>,
+                                                   %sdy: tensor<4x64xf32>, %sx: tensor<4x64xf32>,
+                                                   %sizes: tensor<4xi32>, %dw: tensor<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul_grad_weight' op dimension M must be a multiple of 16 (TMA needs 16-byte row strides), but is 72}}
+  %0 = mggemm.scaled_grouped_matmul_grad_weight ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<64x72xf8E4M3FN>, tensor<64x72xf8E4M3FN>, tensor<4x64xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%dw : tensor<4x64x64xbf16>) -> tensor<4x64x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_grad_weight_k_not_multiple_of_8(%dyt: tensor<64x?xf8E4M3FN>, %xt: tensor<60x?xf8E4M3FN>,
+                                                  %sdy: tensor<4x64xf32>, %sx: tensor<4x60xf32>,
+                                                  %sizes: tensor<4xi32>, %dw: tensor<4x64x60xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul_grad_weight' op dimension K must be a multiple of 8 (TMA needs 16-byte row strides), but is 60}}
+  %0 = mggemm.scaled_grouped_matmul_grad_weight ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<64x?xf8E4M3FN>, tensor<60x?xf8E4M3FN>, tensor<4x64xf32>, tensor<4x60xf32>, tensor<4xi32>)
+         outs(%dw : tensor<4x64x60xbf16>) -> tensor<4x64x60xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_grad_weight_scale_shape(%dyt: tensor<64x?xf8E4M3FN>, %xt: tensor<64x?xf8E4M3FN>,
+                                          %sdy: tensor<4x64xf32>, %sx: tensor<3x64xf32>,
+                                          %sizes: tensor<4xi32>, %dw: tensor<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul_grad_weight' op dimension G is 4 in 'init' (dim 0) but 3 in 'input_scale' (dim 0)}}
+  %0 = mggemm.scaled_grouped_matmul_grad_weight ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<64x?xf8E4M3FN>, tensor<64x?xf8E4M3FN>, tensor<4x64xf32>, tensor<3x64xf32>, tensor<4xi32>)
+         outs(%dw : tensor<4x64x64xbf16>) -> tensor<4x64x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_grad_weight_operand_type(%dyt: tensor<64x?xbf16>, %xt: tensor<64x?xf8E4M3FN>,
+                                           %sdy: tensor<4x64xf32>, %sx: tensor<4x64xf32>,
+                                           %sizes: tensor<4xi32>, %dw: tensor<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul_grad_weight' op 'grad_output_t' must have element type 'f8E4M3FN' (an fp8 operand), but has 'bf16'}}
+  %0 = mggemm.scaled_grouped_matmul_grad_weight ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<64x?xbf16>, tensor<64x?xf8E4M3FN>, tensor<4x64xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%dw : tensor<4x64x64xbf16>) -> tensor<4x64x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_grad_weight_transposes(%dyt: tensor<64x128xf8E4M3FN>, %xt: tensor<128x64xf8E4M3FN>,
+                                         %sdy: tensor<4x64xf32>, %sx: tensor<4x64xf32>,
+                                         %sizes: tensor<4xi32>, %dw: tensor<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul_grad_weight' op dimension M is 128 in 'grad_output_t' (dim 1) but 64 in 'input_t' (dim 1)}}
+  %0 = mggemm.scaled_grouped_matmul_grad_weight ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<64x128xf8E4M3FN>, tensor<128x64xf8E4M3FN>, tensor<4x64xf32>, tensor<4x64xf32>, tensor<4xi32>)
+         outs(%dw : tensor<4x64x64xbf16>) -> tensor<4x64x64xbf16>
+  return
+}
+
+// -----
+
+func.func @scaled_grad_weight_wide_tile(%dyt: memref<64x?xf8E4M3FN>, %xt: memref<64x?xf8E4M3FN>,
+                                        %sdy: memref<4x64xf32>, %sx: memref<4x64xf32>,
+                                        %sizes: memref<4xi32>, %dw: memref<4x64x64xbf16>) {
+  // expected-error @+1 {{'mggemm.scaled_grouped_matmul_grad_weight' op tile config #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2> has n = 256, but fp8 products need n <= 192 (two f32 accumulators of the tile must fit the consumers' registers)}}
+  mggemm.scaled_grouped_matmul_grad_weight ins(%dyt, %xt, %sdy, %sx, %sizes : memref<64x?xf8E4M3FN>, memref<64x?xf8E4M3FN>, memref<4x64xf32>, memref<4x64xf32>, memref<4xi32>)
+      outs(%dw : memref<4x64x64xbf16>) {tile_config = #mggemm.tile_config<m = 128, n = 256, k = 128, stages = 4, cluster_m = 2>}
+  return
+}

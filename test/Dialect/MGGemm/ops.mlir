@@ -190,6 +190,26 @@ func.func @scaled_grouped_matmul_memref(%x: memref<?x256xf8E4M3FN>, %w: memref<2
   return
 }
 
+// The fp8 weight gradient of transposed operands, with and without
+// fast_accumulation.
+// CHECK-LABEL: func.func @scaled_grouped_matmul_grad_weight(
+// CHECK:         mggemm.scaled_grouped_matmul_grad_weight ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<4096x?xf8E4M3FN>, tensor<7168x?xf8E4M3FN>, tensor<8x4096xf32>, tensor<8x7168xf32>, tensor<8xi32>) outs(%{{.*}} : tensor<8x4096x7168xbf16>) -> tensor<8x4096x7168xbf16>
+// CHECK:         mggemm.scaled_grouped_matmul_grad_weight ins({{.*}}) outs(%{{.*}} : tensor<8x4096x7168xbf16>) {fast_accumulation} -> tensor<8x4096x7168xbf16>
+func.func @scaled_grouped_matmul_grad_weight(%dyt: tensor<4096x?xf8E4M3FN>, %xt: tensor<7168x?xf8E4M3FN>,
+                                             %sdy: tensor<8x4096xf32>, %sx: tensor<8x7168xf32>,
+                                             %sizes: tensor<8xi32>, %dw: tensor<8x4096x7168xbf16>)
+    -> (tensor<8x4096x7168xbf16>, tensor<8x4096x7168xbf16>) {
+  %0 = mggemm.scaled_grouped_matmul_grad_weight
+         ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<4096x?xf8E4M3FN>, tensor<7168x?xf8E4M3FN>,
+                                            tensor<8x4096xf32>, tensor<8x7168xf32>, tensor<8xi32>)
+         outs(%dw : tensor<8x4096x7168xbf16>) -> tensor<8x4096x7168xbf16>
+  %1 = mggemm.scaled_grouped_matmul_grad_weight
+         ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<4096x?xf8E4M3FN>, tensor<7168x?xf8E4M3FN>,
+                                            tensor<8x4096xf32>, tensor<8x7168xf32>, tensor<8xi32>)
+         outs(%dw : tensor<8x4096x7168xbf16>) {fast_accumulation} -> tensor<8x4096x7168xbf16>
+  return %0, %1 : tensor<8x4096x7168xbf16>, tensor<8x4096x7168xbf16>
+}
+
 // Summed in the tensor cores over all of K: one accumulator, tiles up to
 // n = 256.
 // CHECK-LABEL: func.func @scaled_grouped_matmul_fast(

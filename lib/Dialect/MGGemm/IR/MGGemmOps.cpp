@@ -172,6 +172,15 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
     return failure();
   Type elementType = getElementTypeOrSelf(data.front().value.getType());
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  // TMA needs the rows of every operand 16-byte aligned: the innermost
+  // extent of each is a multiple of 16 bytes of its elements.
+  llvm::SmallDenseMap<unsigned, int64_t> rowMultiples;
+  for (const OperandSpec &spec : data) {
+    int64_t bytes =
+        getElementTypeOrSelf(spec.value.getType()).getIntOrFloatBitWidth() / 8;
+    int64_t &multiple = rowMultiples[static_cast<unsigned>(spec.dims.back())];
+    multiple = std::max(multiple, 16 / bytes);
+  }
 
   // Unify the static extents of every symbolic dimension.
   struct Seen {
@@ -212,21 +221,21 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
              << count->second.index << "), but " << dimName(dim) << " = "
              << extent->second.size << " needs " << expected;
   }
-  // Rows of every operand are 16-byte aligned for TMA: K-long rows hold
-  // operand elements, N-long rows 16-bit ones (fp8 ops only read K-long).
-  for (auto [dim, multiple] :
-       {std::pair(Dim::N, int64_t(8)), std::pair(Dim::K, 16 / elementBytes)}) {
+  for (Dim dim : {Dim::M, Dim::N, Dim::K}) {
+    auto multiple = rowMultiples.find(static_cast<unsigned>(dim));
     auto it = seen.find(static_cast<unsigned>(dim));
-    if (it != seen.end() && it->second.size % multiple != 0)
+    if (multiple != rowMultiples.end() && it != seen.end() &&
+        it->second.size % multiple->second != 0)
       return op->emitOpError()
              << "dimension " << dimName(dim) << " must be a multiple of "
-             << multiple << " (TMA needs 16-byte row strides), but is "
+             << multiple->second << " (TMA needs 16-byte row strides), but is "
              << it->second.size;
   }
 
-  // Backward products read B transposed, in 64-wide boxes, and each CTA of
-  // a cluster loads half of them; forward products split B's rows.
-  bool splitsBoxesOfB = !isa<GroupedMatmulOp, ScaledGroupedMatmulOp>(op);
+  // 16-bit backward products read B transposed, in 64-wide boxes, and each
+  // CTA of a cluster loads half of them; the others split B's rows.
+  bool splitsBoxesOfB =
+      elementBytes == 2 && !isa<GroupedMatmulOp, ScaledGroupedMatmulOp>(op);
   for (TileConfigAttr tile : tileConfigs) {
     if (!tile)
       continue;
@@ -247,6 +256,19 @@ LogicalResult verifyGroupedGemm(Operation *op, ArrayRef<OperandSpec> data,
              << " bytes of shared memory, more than the "
              << MGGEMM_SM90_MAX_SHARED_MEMORY << " an sm_90a CTA can use";
   }
+  return success();
+}
+
+/// fp8 kernels that add each K block's sums in f32 keep the tile's partial
+/// sums and its sum, two f32 accumulators, in the consumers' registers.
+LogicalResult verifyScaledTileWidth(Operation *op, TileConfigAttr tile,
+                                    bool fastAccumulation) {
+  if (tile && !fastAccumulation && tile.getN() > kMaxScaledTileN)
+    return op->emitOpError()
+           << "tile config " << tile << " has n = " << tile.getN()
+           << ", but fp8 products need n <= " << kMaxScaledTileN
+           << " (two f32 accumulators of the tile must fit the consumers' "
+              "registers)";
   return success();
 }
 
@@ -369,15 +391,8 @@ LogicalResult ScaledGroupedMatmulOp::verify() {
     return emitOpError() << "has block scales and fast_accumulation: block "
                             "scales change with each 128-wide block of K, "
                             "so its sums are always added up in f32";
-  // fp8 kernels keep the tile's partial sums of a K block and its sum, two
-  // f32 accumulators, in the consumers' registers.
-  TileConfigAttr tile = getTileConfigAttr();
-  if (tile && !getFastAccumulation() && tile.getN() > kMaxScaledTileN)
-    return emitOpError() << "tile config " << tile << " has n = " << tile.getN()
-                         << ", but fp8 products need n <= " << kMaxScaledTileN
-                         << " (two f32 accumulators of the tile must fit the "
-                            "consumers' registers)";
-  return success();
+  return verifyScaledTileWidth(*this, getTileConfigAttr(),
+                               getFastAccumulation());
 }
 
 GemmKind GroupedMatmulGradInputOp::getGemmKind() {
@@ -408,6 +423,45 @@ LogicalResult GroupedMatmulGradWeightOp::verify() {
        {"input", getInput(), {Dim::M, Dim::K}},
        {"init", getInit(), {Dim::G, Dim::N, Dim::K}}},
       {"sizes", getSizes(), {Dim::G}}, {getInit()}, {getTileConfigAttr()});
+}
+
+void ScaledGroupedMatmulGradWeightOp::build(
+    OpBuilder &builder, OperationState &state, Value gradOutputT, Value inputT,
+    Value gradOutputScale, Value inputScale, Value sizes, Value init,
+    TileConfigAttr tileConfig, bool fastAccumulation) {
+  build(builder, state, resultTypeFor(init), gradOutputT, inputT,
+        gradOutputScale, inputScale, sizes, init, tileConfig, fastAccumulation);
+}
+void ScaledGroupedMatmulGradWeightOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  addGroupedGemmEffects(*this, effects);
+}
+
+GemmKind ScaledGroupedMatmulGradWeightOp::getGemmKind() {
+  return GemmKind::grad_weight;
+}
+Value ScaledGroupedMatmulGradWeightOp::getLhs() { return getGradOutputT(); }
+Value ScaledGroupedMatmulGradWeightOp::getRhs() { return getInputT(); }
+SmallVector<Value, 2> ScaledGroupedMatmulGradWeightOp::getScales() {
+  return {getGradOutputScale(), getInputScale()};
+}
+mggemmDtype ScaledGroupedMatmulGradWeightOp::getDtype() {
+  return getFastAccumulation() ? MGGEMM_DTYPE_E4M3_FAST : MGGEMM_DTYPE_E4M3;
+}
+
+LogicalResult ScaledGroupedMatmulGradWeightOp::verify() {
+  if (failed(verifyGroupedGemm(
+          *this,
+          {{"grad_output_t", getGradOutputT(), {Dim::N, Dim::M}},
+           {"input_t", getInputT(), {Dim::K, Dim::M}},
+           {"init", getInit(), {Dim::G, Dim::N, Dim::K}}},
+          {"sizes", getSizes(), {Dim::G}}, {getInit()}, {getTileConfigAttr()},
+          {{"grad_output_scale", getGradOutputScale(), {Dim::G, Dim::N}},
+           {"input_scale", getInputScale(), {Dim::G, Dim::K}}})))
+    return failure();
+  return verifyScaledTileWidth(*this, getTileConfigAttr(),
+                               getFastAccumulation());
 }
 
 //===----------------------------------------------------------------------===//

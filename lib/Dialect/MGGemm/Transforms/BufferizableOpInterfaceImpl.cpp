@@ -24,8 +24,9 @@ struct GroupedGemmBufferization
                                               OpTy> {
   bool bufferizesToMemoryRead(Operation *op, OpOperand &opOperand,
                               const AnalysisState &state) const {
-    if (auto gradWeight = dyn_cast<GroupedMatmulGradWeightOp>(op))
-      return &opOperand != &gradWeight.getInitMutable();
+    if (auto single = dyn_cast<GroupedGemmOpInterface>(op);
+        single && single.getGemmKind() == GemmKind::grad_weight)
+      return !cast<DestinationStyleOpInterface>(op).isDpsInit(&opOperand);
     if (auto backward = dyn_cast<GroupedMatmulBackwardOp>(op))
       return &opOperand != &backward.getGradWeightInitMutable();
     return true;
@@ -68,6 +69,8 @@ void mlir::mggemm::registerBufferizableOpInterfaceExternalModels(
         GroupedGemmBufferization<GroupedMatmulGradInputOp>>(*context);
     GroupedMatmulGradWeightOp::attachInterface<
         GroupedGemmBufferization<GroupedMatmulGradWeightOp>>(*context);
+    ScaledGroupedMatmulGradWeightOp::attachInterface<
+        GroupedGemmBufferization<ScaledGroupedMatmulGradWeightOp>>(*context);
     GroupedMatmulBackwardOp::attachInterface<
         GroupedGemmBufferization<GroupedMatmulBackwardOp>>(*context);
   });

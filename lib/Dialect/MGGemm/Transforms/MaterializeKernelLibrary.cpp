@@ -53,8 +53,12 @@ struct MGGemmMaterializeKernelLibraryPass
         }
         types.append({sizes, outMatrix});
         break;
-      case MGGEMM_KIND_GRAD_WEIGHT: // dY, X, sizes, dW
-        types = {matrix, matrix, sizes, stacked};
+      case MGGEMM_KIND_GRAD_WEIGHT: // dY, X, sizes, dW; fp8: dYᵀ, Xᵀ, scales
+        types = {matrix, matrix};
+        if (mggemmDtypeIsScaled(entry.dtype))
+          types.append({MemRefType::get({dyn, dyn}, f32),
+                        MemRefType::get({dyn, dyn}, f32)});
+        types.append({sizes, MemRefType::get({dyn, dyn, dyn}, outElement)});
         break;
       }
       char name[128];
@@ -81,8 +85,13 @@ struct MGGemmMaterializeKernelLibraryPass
                                          args[3], tile);
         break;
       case MGGEMM_KIND_GRAD_WEIGHT:
-        GroupedMatmulGradWeightOp::create(body, loc, args[0], args[1], args[2],
-                                          args[3], tile);
+        if (mggemmDtypeIsScaled(entry.dtype))
+          ScaledGroupedMatmulGradWeightOp::create(
+              body, loc, args[0], args[1], args[2], args[3], args[4], args[5],
+              tile, entry.dtype == MGGEMM_DTYPE_E4M3_FAST);
+        else
+          GroupedMatmulGradWeightOp::create(body, loc, args[0], args[1],
+                                            args[2], args[3], tile);
         break;
       }
       func::ReturnOp::create(body, loc);

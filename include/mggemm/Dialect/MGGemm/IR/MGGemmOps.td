@@ -199,6 +199,69 @@ def MGGemm_GroupedMatmulGradWeightOp
   }];
 }
 
+def MGGemm_ScaledGroupedMatmulGradWeightOp
+    : MGGemm_Op<"scaled_grouped_matmul_grad_weight", [
+        DeclareOpInterfaceMethods<MGGemm_GroupedGemmOpInterface,
+                                  ["getGemmKind", "getLhs", "getRhs",
+                                   "getScales", "getDtype"]>]> {
+  let summary = "Grouped GEMM weight gradient of transposed fp8 operands";
+  let description = [{
+    The weight gradient `dW_g = dY_gᵀ · X_g` of `mggemm.grouped_matmul`
+    from fp8 operands. fp8 `wgmma` reads both operands K-major, and here
+    the reduction runs over each group's rows, so the operands come
+    transposed: `grad_output_t` (`dYᵀ`, `[N, M]`) and `input_t` (`Xᵀ`,
+    `[K, M]`), f8E4M3FN, group `g` owning columns `off_g .. off_g + sizes[g]
+    - 1` of both (`off_g` the sum of the sizes before it). Their f32 scales
+    are per row within each group, `grad_output_scale` `[G, N]` and
+    `input_scale` `[G, K]`, and the destination is bf16 `[G, N, K]`:
+
+    ```
+    dW[g, n, k] = bf16(grad_output_scale[g, n] * input_scale[g, k]
+                       * Σ_{r in group g} dYᵀ[n, r] · Xᵀ[k, r])
+    ```
+
+    Every `dW[g]` is written (zeros for an empty group). `M`, the
+    reduction, must be a multiple of 16 (16-byte TMA rows; pad the last
+    group with zero columns) and `K` of 8. As for
+    `mggemm.scaled_grouped_matmul`, the tensor cores sum each 128 columns
+    and the kernel adds those sums in f32 (tiles at most 192 wide), unless
+    `fast_accumulation` is set.
+
+    ```mlir
+    %dw = mggemm.scaled_grouped_matmul_grad_weight
+            ins(%dyt, %xt, %sdy, %sx, %sizes : tensor<4096x?xf8E4M3FN>, tensor<7168x?xf8E4M3FN>,
+                                               tensor<8x4096xf32>, tensor<8x7168xf32>, tensor<8xi32>)
+            outs(%init : tensor<8x4096x7168xbf16>) -> tensor<8x4096x7168xbf16>
+    ```
+  }];
+  let arguments = (ins MGGemm_TensorOrMemRef:$grad_output_t,
+                       MGGemm_TensorOrMemRef:$input_t,
+                       MGGemm_TensorOrMemRef:$grad_output_scale,
+                       MGGemm_TensorOrMemRef:$input_scale,
+                       MGGemm_TensorOrMemRef:$sizes, MGGemm_TensorOrMemRef:$init,
+                       OptionalAttr<MGGemm_TileConfigAttr>:$tile_config,
+                       UnitAttr:$fast_accumulation);
+  let results = (outs Optional<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    `ins` `(` $grad_output_t `,` $input_t `,` $grad_output_scale `,` $input_scale `,` $sizes `:`
+        type($grad_output_t) `,` type($input_t) `,` type($grad_output_scale) `,`
+        type($input_scale) `,` type($sizes) `)`
+    `outs` `(` $init `:` type($init) `)` attr-dict (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$gradOutputT, "::mlir::Value":$inputT,
+                   "::mlir::Value":$gradOutputScale, "::mlir::Value":$inputScale,
+                   "::mlir::Value":$sizes, "::mlir::Value":$init,
+                   CArg<"::mlir::mggemm::TileConfigAttr", "{}">:$tileConfig,
+                   CArg<"bool", "false">:$fastAccumulation)>
+  ];
+}
+
 def MGGemm_GroupedMatmulBackwardOp : MGGemm_Op<"grouped_matmul_backward"> {
   let summary = "Both gradients of the forward grouped GEMM";
   let description = [{
