@@ -493,15 +493,16 @@ class Bench:
             operands[variant] = quantized[key]
             refs[variant] = (lambda q=operands[variant]:
                              reference.reference_scaled_forward(*q, sizes))
-        # The fp8 weight gradient reads dYᵀ and Xᵀ with M padded to a multiple
-        # of 16, the last group owning the zero columns: its own sizes.
-        padded = (sizes, offs, bounds)
+        # (sizes, offs, bounds) per variant: the fp8 weight gradient reads dYᵀ
+        # and Xᵀ with M padded to a multiple of 16, the last group owning the
+        # zero columns, so it has its own.
+        group_args: Dict[str, Tuple[Any, Any, List[int]]] = {}
         if "fp8_grad_weight" in self.args.variants:
             qdy_t, sdy, sizes_p = quantize_fp8_grouped_columns(dy, sizes)
             qx_t, sx, _ = quantize_fp8_grouped_columns(x, sizes)
             operands["fp8_grad_weight"] = (qdy_t, qx_t, sdy, sx)
-            padded = (sizes_p, torch.cumsum(sizes_p, 0, dtype=torch.int32),
-                      bounds[:-1] + [qdy_t.shape[1]])
+            group_args["fp8_grad_weight"] = (sizes_p, torch.cumsum(sizes_p, 0, dtype=torch.int32),
+                                             bounds[:-1] + [qdy_t.shape[1]])
             refs["fp8_grad_weight"] = (lambda q=operands["fp8_grad_weight"], s=sizes_p:
                                        reference.reference_scaled_grad_weight(*q, s))
         copy_bw = self.result["copy"].get("gb_per_s")
@@ -526,7 +527,7 @@ class Bench:
                 case["impls"][impl] = entry
                 try:
                     fn = _impl_fn(impl, variant, copies,
-                                  *(padded if variant == "fp8_grad_weight" else (sizes, offs, bounds)),
+                                  *group_args.get(variant, (sizes, offs, bounds)),
                                   out_shapes[variant])
                     out = fn(0)
                     if isinstance(out, list):  # a loop's per-expert outputs
@@ -549,7 +550,7 @@ class Bench:
             self.result["cases"].append(case)
             if progress is not None:
                 progress.update(1)
-        del x, w, dy, operands, pairs, quantized, padded
+        del x, w, dy, operands, pairs, quantized, group_args
         torch.cuda.empty_cache()
 
     def _time_case(self, case: Dict[str, Any], fns: Dict[str, Callable[[int], Any]]) -> None:

@@ -33,17 +33,11 @@ static int64_t scaleBlocks(int64_t extent) {
   return (extent + MGGEMM_SCALE_BLOCK - 1) / MGGEMM_SCALE_BLOCK;
 }
 
-/// Whether `v` on `dtype` is the fp8 weight gradient, which takes dY and X
-/// transposed ([N, M] and [K, M]) with scales per row in each group.
-static bool transposedGradWeight(Variant v, mggemmDtype dtype) {
-  return v == Variant::GradWeight && mggemmDtypeIsScaled(dtype);
-}
-
 Extents mggemm::run::extentsOf(Variant v, const Problem &p, mggemmDtype dtype) {
   // X and W hold the dtype (the only inputs of scaled products but the fp8
   // weight gradient, whose dY does too); every other tensor is 16-bit.
   int64_t eb = mggemmElementBytes(dtype), scaled = mggemmDtypeIsScaled(dtype);
-  bool transposed = transposedGradWeight(v, dtype);
+  bool transposed = isFp8GradWeight(v, dtype);
   Extents e;
   e.x = uses(v, "x") ? eb * p.M * p.K : 0;
   e.w = uses(v, "w") ? eb * p.G * p.N * p.K : 0;
@@ -349,7 +343,7 @@ static OutputCheck checkGradWeight(const Buffers &b, const Problem &p,
     // fp8 weight gradient reads dYᵀ [N, M] and Xᵀ [K, M], scaled per row in
     // each group.
     ReferenceProduct r;
-    if (transposedGradWeight(Variant::GradWeight, dtype)) {
+    if (isFp8GradWeight(Variant::GradWeight, dtype)) {
       r.a = (const char *)b.dy + offsets[g];
       r.aRow = p.M;
       r.aRed = 1;

@@ -15,6 +15,13 @@ enum class Variant { Forward, GradInput, GradWeight, Backward };
 enum class Split { Balanced, Imbalanced, Random, Explicit };
 
 const char *variantName(Variant variant);
+
+/// Whether `variant` on `dtype` is the fp8 weight gradient, which takes dY and
+/// X transposed ([N, M] and [K, M]) with scales per row in each group, and
+/// reduces over M in rows of M bytes (a multiple of 16, for TMA).
+inline bool isFp8GradWeight(Variant variant, mggemmDtype dtype) {
+  return variant == Variant::GradWeight && mggemmDtypeIsScaled(dtype);
+}
 const char *splitName(Split split);
 
 struct Options {

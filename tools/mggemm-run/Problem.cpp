@@ -154,9 +154,7 @@ void pickRandomShape(const Options &o, Problem &p) {
     // About 2^37 multiply-adds at most, so that the reference stays quick.
     while (p.M * p.N * p.K > (int64_t(1) << 37))
       p.M /= 2;
-    // The fp8 weight gradient reduces over M in rows of M bytes, which TMA
-    // needs in multiples of 16.
-    if (o.variant == Variant::GradWeight && mggemmDtypeIsScaled(o.dtype))
+    if (isFp8GradWeight(o.variant, o.dtype))
       p.M = p.M / 16 * 16;
   }
   // dW and its fp32 reference stay below a few GB.

@@ -109,8 +109,7 @@ StressCase makeCase(uint64_t seed, int64_t index, int64_t maxGroups) {
   p.M = random.uniform() < 0.05
             ? 0
             : logUniform(random, 1, std::max<int64_t>(1, maxM));
-  // The fp8 weight gradient reduces over M in rows of M bytes (TMA: 16).
-  if (c.variant == Variant::GradWeight && mggemmDtypeIsScaled(c.dtype))
+  if (isFp8GradWeight(c.variant, c.dtype))
     p.M = p.M / 16 * 16;
   p.split = Split::Explicit;
 

@@ -182,7 +182,7 @@ private:
                  bool accumulate = true);
   /// grad_weight: zeroes what k-block `kb` in `stage` holds of other
   /// groups' rows (before the group's first, past its last), if anything.
-  void maskPastGroupEnd(const TileCoords &c, Value kb, Value stage);
+  void maskOtherGroups(const TileCoords &c, Value kb, Value stage);
   void zeroRowsPastGroupEnd(Value stage, Value validRows);
   void zeroColumnsOutsideGroup(Value stage, Value first, Value end);
   /// The consumers' threads, numbered from 0.
@@ -559,8 +559,8 @@ Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex,
   return acc;
 }
 
-void KernelBodyBuilder::maskPastGroupEnd(const TileCoords &c, Value kb,
-                                         Value stage) {
+void KernelBodyBuilder::maskOtherGroups(const TileCoords &c, Value kb,
+                                        Value stage) {
   if (spec.kind != MGGEMM_KIND_GRAD_WEIGHT)
     return;
   Value valid = e.sub(c.reductionEnd, e.mul(kb, e.i32(tile.k)));
@@ -673,7 +673,7 @@ SmallVector<Value> KernelBodyBuilder::mainLoop(const TileCoords &c, Value stage,
       e.forLoop(c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
         Value acc = it[0], s = it[1], p = it[2];
         e.mbarrierWait(fullBarrier(s), p);
-        maskPastGroupEnd(c, kb, s);
+        maskOtherGroups(c, kb, s);
         acc = mmaStage(acc, s, consumerIndex);
         // Keep one MMA batch in flight; the one before it is done, so its
         // stage can be refilled.
@@ -792,7 +792,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
         e.forLoop(c.kBlocks, init, [&](Value kb, ValueRange it) {
           Value sum = it[0], s = it[1], p = it[2];
           e.mbarrierWait(fullBarrier(s), p);
-          maskPastGroupEnd(c, kb, s);
+          maskOtherGroups(c, kb, s);
           if (takesTurns())
             e.namedBarrier(e.add(e.i32(kIssueTurnBarrierId), consumerIndex),
                            2 * kWarpgroupThreads);
@@ -821,7 +821,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   auto overlap = [&](Value kb, Value &sum, Value &acc, Value &previous,
                      ValueRange previousScales, Value &s, Value &p) {
     e.mbarrierWait(fullBarrier(s), p);
-    maskPastGroupEnd(c, kb, s);
+    maskOtherGroups(c, kb, s);
     acc = mmaStage(acc, s, consumerIndex, /*accumulate=*/false);
     e.wgmmaWait(1);
     release(e.previousStage(s, tile.stages));
@@ -842,7 +842,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   // blocks A and B add up next are loaded a pair of k-blocks ahead.
   SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2)};
   e.mbarrierWait(fullBarrier(stage), phase);
-  maskPastGroupEnd(c, e.i32(0), stage);
+  maskOtherGroups(c, e.i32(0), stage);
   init.push_back(mmaStage(zero(), stage, consumerIndex, /*accumulate=*/false));
   init.push_back(zero());
   llvm::append_range(init, e.advanceStage(stage, phase, tile.stages));
