@@ -183,7 +183,8 @@ static inline int64_t mggemmStageBytes(mggemmTileConfig tile,
 
 /* Layout of the dynamic shared memory, from its 1024-byte aligned base:
  * stage s holds A at s * stageBytes and B right after it; then the `full`
- * mbarriers (one per stage) and the `empty` mbarriers (at most 128 bytes);
+ * mbarriers (one per stage), the `empty` mbarriers and, in the fp8 weight
+ * gradient kernels, the `masked` ones (at most 192 bytes);
  * then, 1024 bytes after the barriers' start, the epilogue's staging area:
  * MGGEMM_EPILOGUE_WARP_BYTES per consumer warp, two buffers of one output
  * box each (16 rows x 64 columns of 16-bit elements), so that the warp fills

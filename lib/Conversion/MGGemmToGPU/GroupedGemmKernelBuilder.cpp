@@ -33,6 +33,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <cassert>
+#include <numeric>
 #include <optional>
 
 using namespace mlir;
@@ -55,6 +57,9 @@ constexpr int64_t kProducerRegisters = 40;
 /// barrier 2 + i is consumer i's turn to issue MMAs, where they take turns.
 constexpr int64_t kConsumerBarrierId = 1;
 constexpr int64_t kIssueTurnBarrierId = 2;
+/// Threads of the producer warpgroup's warps 1-3, which mask the fp8 weight
+/// gradient's stages (buildStageMasker).
+constexpr int64_t kMaskerThreads = kWarpgroupThreads - 32;
 constexpr const char *kSharedMemorySymbol = "mggemm_dynamic_smem";
 /// Height, in CTA m-tiles, of the bands and width, in n-tiles, of the panels
 /// a group's tiles are walked in (tileCoords).
@@ -121,6 +126,23 @@ private:
     return e.gep(smem, e.add(e.i32(barrierOffset() + 8 * tile.stages),
                              e.mul(stage, e.i32(8))));
   }
+  /// Where the stage masker has zeroed other groups' columns in a stage
+  /// (buildStageMasker). The masker arrives on it for every k-block, so its
+  /// phase follows the ring's.
+  Value maskedBarrier(Value stage) {
+    return e.gep(smem, e.add(e.i32(barrierOffset() + 16 * tile.stages),
+                             e.mul(stage, e.i32(8))));
+  }
+  /// Whether warps 1-3 of the producer warpgroup zero other groups' columns
+  /// in the stages before the consumers read them: the fp8 weight gradient,
+  /// whose K-major k-blocks start at aligned columns before the group. In the
+  /// consumers, this zeroing stalled both consumers' MMAs on every masked
+  /// k-block: a balanced split whose groups start off 128-column boundaries
+  /// ran 14% slower than one whose groups do not, 6% of it the extra k-block
+  /// per group (bench/results/notes.md, v22).
+  bool masksStages() const {
+    return spec.kind == MGGEMM_KIND_GRAD_WEIGHT && !aIsMNMajor();
+  }
   int64_t barrierOffset() const { return mggemmBarrierOffset(tile, eb); }
 
   /// Output columns, and the reduction extent for kinds where it is fixed.
@@ -180,15 +202,32 @@ private:
   /// One stage's wgmma batch; `accumulate` false overwrites `acc`.
   Value mmaStage(Value acc, Value stage, Value consumerIndex,
                  bool accumulate = true);
-  /// grad_weight: zeroes what k-block `kb` in `stage` holds of other
-  /// groups' rows (before the group's first, past its last), if anything.
-  void maskOtherGroups(const TileCoords &c, Value kb, Value stage);
+  /// The columns of group `c.group` in k-block `kb` of a grad_weight tile,
+  /// [first, end) (end may pass tile.k), and whether that is not all of
+  /// them.
+  struct GroupColumns {
+    Value first, end, partial;
+  };
+  GroupColumns groupColumns(const TileCoords &c, Value kb);
+  /// grad_weight: makes sure that what k-block `kb` in `stage` (phase
+  /// `phase`) holds of other groups' rows is zero before the MMAs read it:
+  /// zeroes it (MN-major stages) or waits for the stage masker (K-major).
+  void maskOtherGroups(const TileCoords &c, Value kb, Value stage, Value phase);
   void zeroRowsPastGroupEnd(Value stage, Value validRows);
-  void zeroColumnsOutsideGroup(Value stage, Value first, Value end);
+  /// fp8 grad_weight: warps 1-3 of the producer warpgroup wait for each
+  /// stage's loads, zero the columns outside the group in it, and pass it on
+  /// to the consumers.
+  void buildStageMasker(TileScheduler &scheduler);
+  /// Zeroes the columns outside [first, end) of `stage`'s K-major rows,
+  /// `threads` threads at once, this one numbered `thread`.
+  void zeroColumnsOutsideGroup(Value stage, Value first, Value end,
+                               Value thread, int64_t threads);
   /// The consumers' threads, numbered from 0.
   Value consumerThread() {
     return e.sub(e.threadId(), e.i32(kWarpgroupThreads));
   }
+  /// This warp's arrival (lane 0) on `stage`'s `empty` barrier in every CTA
+  /// of the cluster.
   void release(Value stage);
   /// Waits for and frees `kBlocks` stages without reading them; returns the
   /// stage and phase after them.
@@ -238,9 +277,13 @@ void KernelBodyBuilder::initBarriers() {
     for (int64_t s = 0; s < tile.stages; ++s) {
       // `full`: the producer's arrive.expect_tx plus the TMA bytes.
       e.mbarrierInit(fullBarrier(e.i32(s)), 1);
+      // `masked`: every stage masker thread.
+      if (masksStages())
+        e.mbarrierInit(maskedBarrier(e.i32(s)), kMaskerThreads);
       // `empty`: one arrival per consumer warp of the cluster once its
-      // MMAs are done.
-      e.mbarrierInit(emptyBarrier(e.i32(s)), 4 * numConsumers * cluster);
+      // MMAs are done, and per stage masker warp once it is past the stage.
+      int64_t warps = 4 * numConsumers + (masksStages() ? 3 : 0);
+      e.mbarrierInit(emptyBarrier(e.i32(s)), warps * cluster);
     }
     e.fenceMbarrierInit();
   });
@@ -264,9 +307,17 @@ void KernelBodyBuilder::build() {
       e.eq(warpgroup, e.i32(0)),
       [&] {
         e.setMaxRegisters(kProducerRegisters, /*increase=*/false);
-        // One warp schedules; the other three producer warps are done.
-        e.ifThen(e.eq(e.divu(tid, e.i32(32)), e.i32(0)),
-                 [&] { buildProducer(scheduler); });
+        // Warp 0 loads; warps 1-3 mask stages where the kernel needs it,
+        // and are done otherwise.
+        Value producerWarp = e.divu(tid, e.i32(32));
+        if (!masksStages()) {
+          e.ifThen(e.eq(producerWarp, e.i32(0)),
+                   [&] { buildProducer(scheduler); });
+          return;
+        }
+        e.ifThenElse(
+            e.eq(producerWarp, e.i32(0)), [&] { buildProducer(scheduler); },
+            [&] { buildStageMasker(scheduler); });
       },
       [&] {
         e.setMaxRegisters(consumerRegisters(numConsumers), /*increase=*/true);
@@ -559,20 +610,25 @@ Value KernelBodyBuilder::mmaStage(Value acc, Value stage, Value consumerIndex,
   return acc;
 }
 
+KernelBodyBuilder::GroupColumns
+KernelBodyBuilder::groupColumns(const TileCoords &c, Value kb) {
+  GroupColumns g;
+  g.end = e.sub(c.reductionEnd, e.mul(kb, e.i32(tile.k)));
+  g.first = e.select(e.eq(kb, e.i32(0)), c.reductionLead, e.i32(0));
+  g.partial = e.orI(e.ult(g.end, e.i32(tile.k)), e.ugt(g.first, e.i32(0)));
+  return g;
+}
+
 void KernelBodyBuilder::maskOtherGroups(const TileCoords &c, Value kb,
-                                        Value stage) {
+                                        Value stage, Value phase) {
   if (spec.kind != MGGEMM_KIND_GRAD_WEIGHT)
     return;
-  Value valid = e.sub(c.reductionEnd, e.mul(kb, e.i32(tile.k)));
-  if (aIsMNMajor()) {
-    e.ifThen(e.ult(valid, e.i32(tile.k)),
-             [&] { zeroRowsPastGroupEnd(stage, valid); });
+  GroupColumns g = groupColumns(c, kb);
+  if (masksStages()) {
+    e.ifThen(g.partial, [&] { e.mbarrierWait(maskedBarrier(stage), phase); });
     return;
   }
-  // The group's columns of this k-block: [first, valid).
-  Value first = e.select(e.eq(kb, e.i32(0)), c.reductionLead, e.i32(0));
-  e.ifThen(e.orI(e.ult(valid, e.i32(tile.k)), e.ugt(first, e.i32(0))),
-           [&] { zeroColumnsOutsideGroup(stage, first, valid); });
+  e.ifThen(g.partial, [&] { zeroRowsPastGroupEnd(stage, g.end); });
 }
 
 void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows) {
@@ -595,54 +651,95 @@ void KernelBodyBuilder::zeroRowsPastGroupEnd(Value stage, Value validRows) {
   e.namedBarrier(e.i32(kConsumerBarrierId), numConsumers * kWarpgroupThreads);
 }
 
-void KernelBodyBuilder::zeroColumnsOutsideGroup(Value stage, Value first,
-                                                Value end) {
-  // fp8 stages hold m + n K-major rows of 128 bytes, the reduction along
-  // them; with 128-byte swizzling, 16-byte chunk j of row r lies at chunk
-  // j ^ (r % 8) of the row. Columns outside [first, end) of every row are
-  // zeroed: whole chunks at once, and in the chunks the group
-  // starts and ends in, the bytes outside it, a 32-bit word at a time
-  // (a loop over bytes made zeroing as slow as several k-blocks' MMAs).
-  constexpr int64_t kChunksPerRow = kSwizzleRowBytes / 16;
-  int64_t numChunks = (tile.m + tile.n) * kChunksPerRow;
-  Value base = stageA(stage);
-  e.forLoop(
-      consumerThread(), e.i32(numChunks),
-      e.i32(numConsumers * kWarpgroupThreads), [&](Value chunk) {
-        Value row = e.divu(chunk, e.i32(kChunksPerRow));
-        Value column = e.mul(
-            e.xorI(e.remu(chunk, e.i32(kChunksPerRow)), e.remu(row, e.i32(8))),
-            e.i32(16));
-        Value address = e.gep(base, e.mul(chunk, e.i32(16)));
-        Value chunkEnd = e.add(column, e.i32(16));
-        Value inside = e.andI(e.ule(first, column), e.ule(chunkEnd, end));
-        Value outside = e.orI(e.uge(column, end), e.ule(chunkEnd, first));
-        e.ifThenElse(
-            outside, [&] { e.storeZero16(address); },
-            [&] {
-              e.ifThen(e.xorI(inside, e.boolean(true)), [&] {
-                // Keeps bytes [first - column, end - column) of the chunk.
-                for (int64_t w = 0; w < 4; ++w) {
-                  // The word's bytes below column `bound`, as a mask.
-                  auto bytesBelow = [&](Value bound) {
-                    Value n = e.minu(
-                        e.maxs(e.sub(bound, e.i32(4 * w)), e.i32(0)), e.i32(4));
-                    return e.select(
-                        e.eq(n, e.i32(4)), e.i32(-1),
-                        e.sub(e.shl(e.i32(1), e.mul(n, e.i32(8))), e.i32(1)));
-                  };
-                  Value keep = e.andI(
-                      bytesBelow(e.sub(end, column)),
-                      e.xorI(bytesBelow(e.sub(first, column)), e.i32(-1)));
-                  Value word = e.gep(address, e.i32(4 * w));
-                  e.storeShared32(word, e.andI(e.loadShared32(word), keep));
-                }
-              });
-            });
+void KernelBodyBuilder::buildStageMasker(TileScheduler &scheduler) {
+  Value thread = e.sub(e.threadId(), e.i32(32));
+  scheduler.forEachTile([&](const ScheduledTile &t, Value stage, Value phase) {
+    TileCoords c = tileCoords(t);
+    return e.forLoop(c.kBlocks, {stage, phase}, [&](Value kb, ValueRange it) {
+      Value s = it[0], p = it[1];
+      e.mbarrierWait(fullBarrier(s), p);
+      GroupColumns g = groupColumns(c, kb);
+      e.ifThen(g.partial, [&] {
+        zeroColumnsOutsideGroup(s, g.first, g.end, thread, kMaskerThreads);
+        // The tensor cores read shared memory through the async proxy.
+        e.fenceProxyAsyncShared();
       });
-  // The tensor cores read shared memory through the async proxy.
-  e.fenceProxyAsyncShared();
-  e.namedBarrier(e.i32(kConsumerBarrierId), numConsumers * kWarpgroupThreads);
+      // Also where nothing was zeroed: `masked` then keeps the ring's phase.
+      // Each thread waits for the others before its next arrival, which
+      // would otherwise count towards this phase (compute-sanitizer's
+      // synccheck: "missing wait").
+      e.mbarrierArrive(maskedBarrier(s));
+      e.mbarrierWait(maskedBarrier(s), p);
+      // The consumers wait for the masker only where something is masked:
+      // without this arrival the producer could refill the stage before the
+      // masker has waited on `full` for this k-block, and the masker would
+      // then wait for the wrong phase.
+      release(s);
+      return e.advanceStage(s, p, tile.stages);
+    });
+  });
+}
+
+void KernelBodyBuilder::zeroColumnsOutsideGroup(Value stage, Value first,
+                                                Value end, Value thread,
+                                                int64_t threads) {
+  // fp8 stages hold m + n K-major rows of 128 bytes, the reduction along
+  // them; with 128-byte swizzling, 16-byte chunk j of row r holds columns
+  // [16 (j ^ r % 8), + 16). Thread t takes chunk t % 8 of rows t / 8 +
+  // i * step, whose columns repeat with period `period` in i, so each
+  // thread works out the bytes to keep in its chunks once (a mask per
+  // 32-bit word) and then ANDs 16 bytes at a time (per-chunk arithmetic made
+  // zeroing as slow as one or two k-blocks' MMAs).
+  constexpr int64_t kChunksPerRow = kSwizzleRowBytes / 16;
+  constexpr int64_t kSwizzleRows = 8;
+  assert(threads % kChunksPerRow == 0 && "threads take whole rows");
+  int64_t step = threads / kChunksPerRow;
+  int64_t period = kSwizzleRows / std::gcd(step, kSwizzleRows);
+  int64_t numRows = tile.m + tile.n;
+  Value chunk = e.remu(thread, e.i32(kChunksPerRow));
+  Value row0 = e.divu(thread, e.i32(kChunksPerRow));
+  // keep[q]: the word masks of rows row0 + (i * period + q) * step.
+  SmallVector<SmallVector<Value, 4>> keep;
+  SmallVector<Value> keepsAll;
+  for (int64_t q = 0; q < period; ++q) {
+    Value swizzle = e.remu(e.add(row0, e.i32(q * step)), e.i32(kSwizzleRows));
+    Value column = e.mul(e.xorI(chunk, swizzle), e.i32(16));
+    // The word's bytes below column `bound`, as a mask.
+    auto bytesBelow = [&](Value bound, int64_t w) {
+      Value n =
+          e.minu(e.maxs(e.sub(e.sub(bound, column), e.i32(4 * w)), e.i32(0)),
+                 e.i32(4));
+      return e.select(e.eq(n, e.i32(4)), e.i32(-1),
+                      e.sub(e.shl(e.i32(1), e.mul(n, e.i32(8))), e.i32(1)));
+    };
+    SmallVector<Value, 4> words;
+    Value all = e.i32(-1);
+    for (int64_t w = 0; w < 4; ++w) {
+      words.push_back(
+          e.andI(bytesBelow(end, w), e.xorI(bytesBelow(first, w), e.i32(-1))));
+      all = e.andI(all, words.back());
+    }
+    keep.push_back(words);
+    keepsAll.push_back(e.eq(all, e.i32(-1)));
+  }
+  Value base =
+      e.gep(stageA(stage),
+            e.mul(e.add(e.mul(row0, e.i32(kChunksPerRow)), chunk), e.i32(16)));
+  int64_t rowsPerRound = step * period;
+  e.forLoop(
+      e.i32(0), e.i32(llvm::divideCeil(numRows, rowsPerRound)), e.i32(1),
+      [&](Value round) {
+        for (int64_t q = 0; q < period; ++q) {
+          Value rowOffset =
+              e.add(e.mul(round, e.i32(rowsPerRound)), e.i32(q * step));
+          Value inStage = e.ult(e.add(row0, rowOffset), e.i32(numRows));
+          e.ifThen(e.andI(inStage, e.xorI(keepsAll[q], e.boolean(true))), [&] {
+            e.andShared16(
+                e.gep(base, e.mul(rowOffset, e.i32(kSwizzleRowBytes))),
+                keep[q]);
+          });
+        }
+      });
 }
 
 void KernelBodyBuilder::release(Value stage) {
@@ -673,7 +770,7 @@ SmallVector<Value> KernelBodyBuilder::mainLoop(const TileCoords &c, Value stage,
       e.forLoop(c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
         Value acc = it[0], s = it[1], p = it[2];
         e.mbarrierWait(fullBarrier(s), p);
-        maskOtherGroups(c, kb, s);
+        maskOtherGroups(c, kb, s, p);
         acc = mmaStage(acc, s, consumerIndex);
         // Keep one MMA batch in flight; the one before it is done, so its
         // stage can be refilled.
@@ -792,7 +889,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
         e.forLoop(c.kBlocks, init, [&](Value kb, ValueRange it) {
           Value sum = it[0], s = it[1], p = it[2];
           e.mbarrierWait(fullBarrier(s), p);
-          maskOtherGroups(c, kb, s);
+          maskOtherGroups(c, kb, s, p);
           if (takesTurns())
             e.namedBarrier(e.add(e.i32(kIssueTurnBarrierId), consumerIndex),
                            2 * kWarpgroupThreads);
@@ -821,7 +918,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   auto overlap = [&](Value kb, Value &sum, Value &acc, Value &previous,
                      ValueRange previousScales, Value &s, Value &p) {
     e.mbarrierWait(fullBarrier(s), p);
-    maskOtherGroups(c, kb, s);
+    maskOtherGroups(c, kb, s, p);
     acc = mmaStage(acc, s, consumerIndex, /*accumulate=*/false);
     e.wgmmaWait(1);
     release(e.previousStage(s, tile.stages));
@@ -842,7 +939,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   // blocks A and B add up next are loaded a pair of k-blocks ahead.
   SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2)};
   e.mbarrierWait(fullBarrier(stage), phase);
-  maskOtherGroups(c, e.i32(0), stage);
+  maskOtherGroups(c, e.i32(0), stage, phase);
   init.push_back(mmaStage(zero(), stage, consumerIndex, /*accumulate=*/false));
   init.push_back(zero());
   llvm::append_range(init, e.advanceStage(stage, phase, tile.stages));

@@ -272,13 +272,15 @@ void KernelEmitter::storeZero16(Value sharedPointer) {
   LLVM::StoreOp::create(b, loc, zero, sharedPointer, /*alignment=*/16);
 }
 
-Value KernelEmitter::loadShared32(Value sharedPointer) {
-  return LLVM::LoadOp::create(b, loc, b.getI32Type(), sharedPointer,
-                              /*alignment=*/4);
-}
-
-void KernelEmitter::storeShared32(Value sharedPointer, Value value) {
-  LLVM::StoreOp::create(b, loc, value, sharedPointer, /*alignment=*/4);
+void KernelEmitter::andShared16(Value sharedPointer, ArrayRef<Value> masks) {
+  auto type = VectorType::get({4}, b.getI32Type());
+  Value mask = LLVM::PoisonOp::create(b, loc, type);
+  for (auto [i, word] : llvm::enumerate(masks))
+    mask = LLVM::InsertElementOp::create(b, loc, mask, word, i32(i));
+  Value bytes = LLVM::LoadOp::create(b, loc, type, sharedPointer,
+                                     /*alignment=*/16);
+  LLVM::StoreOp::create(b, loc, LLVM::AndOp::create(b, loc, bytes, mask),
+                        sharedPointer, /*alignment=*/16);
 }
 
 Value KernelEmitter::packPair(Value lo, Value hi, mggemmDtype dtype) {

@@ -108,8 +108,8 @@ public:
   /// mggemm-lower-tensor-map-args).
   Value castToPointer(Value tensorMapArg);
   void storeZero16(Value sharedPointer);
-  Value loadShared32(Value sharedPointer);
-  void storeShared32(Value sharedPointer, Value value);
+  /// ANDs the 16 bytes at `sharedPointer` with `masks`, four i32 words.
+  void andShared16(Value sharedPointer, ArrayRef<Value> masks);
   /// f32 `lo`, `hi` converted to `dtype` and packed into an i32 (`lo` in the
   /// low half, the lower column of an MMA fragment).
   Value packPair(Value lo, Value hi, mggemmDtype dtype);

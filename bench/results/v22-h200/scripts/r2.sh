@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# v22 step 2/3: the stage masker (producer warps 1-3 zero other groups'
+# columns) against the kernels that zero them in the consumers (v1).
+# Correctness first (fp8 tests, stress, sanitizer on the fp8 dW shapes),
+# then an alternating A/B.
+set -u
+cd "$(dirname "$0")/../.."
+t0=$SECONDS
+R=stage/bin/mggemm-run
+OUT=$OUT/t stage/run-gpu-tests.sh fp8 --budget 100 >$OUT/tests-stdout.txt 2>&1; echo "fp8 tests rc=$?"
+tail -3 $OUT/t/summary.txt
+echo "fp8 tests done at $((SECONDS-t0)) s"
+timeout 120 $R --stress 300 --threads 4 --seed 22 > $OUT/stress.txt 2>&1; echo "stress rc=$?"; tail -2 $OUT/stress.txt
+f=0
+for tool in racecheck synccheck memcheck initcheck; do
+  for shape in "--sizes 0,1,130,77,0,64 --n 264 --k 200" "--sizes 3,0,125 --n 136 --k 72" "--m 160 --sizes 5,-3,200,77 --n 136 --k 72" "--m 1072 --sizes 33,700,27,0,300 --n 400 --k 136"; do
+    for dt in e4m3 e4m3_fast; do
+      tile=128x192x128s4c2; [[ $dt == e4m3_fast ]] && tile=128x256x128s4c2
+      if timeout 60 compute-sanitizer --tool $tool --error-exitcode 9 $R --variant grad_weight --dtype $dt $shape --tile $tile --check >>$OUT/sanitizer.log 2>&1; then r=clean; else r=FAIL; fi
+      echo "$tool $dt $shape: $r"
+    done
+  done
+done > $OUT/sanitizer-summary.txt; grep -c clean $OUT/sanitizer-summary.txt; grep FAIL $OUT/sanitizer-summary.txt
+echo "checks done at $((SECONDS-t0)) s"
+declare -A S
+S[A_balanced]="--groups 8 --m 16384 --split balanced --n 4096 --k 7168"
+S[B_python_imb]="--sizes 1734,0,6832,1871,33,5335,552,27 --n 4096 --k 7168"
+S[C_imb_aligned]="--sizes 1792,0,6784,1920,0,5248,640,0 --n 4096 --k 7168"
+S[F_bal_offset64]="--sizes 2112,2048,2048,2048,2048,2048,2048,1984 --n 4096 --k 7168"
+S[H_g128_bal]="--groups 128 --m 8192 --split balanced --n 2048 --k 7168"
+S[I_g128_imb]="--groups 128 --m 8192 --split imbalanced --n 2048 --k 7168"
+S[J_g64_imb]="--groups 64 --m 65536 --split imbalanced --n 2048 --k 7168"
+for rep in 1 2; do
+for k in A_balanced B_python_imb C_imb_aligned F_bal_offset64 H_g128_bal I_g128_imb J_g64_imb; do
+  for dt in e4m3 e4m3_fast; do
+    for v in v1 new; do
+      bin=$R; [[ $v == v1 ]] && bin=stage/v1/bin/mggemm-run
+      echo "$rep $dt $k $v: $(timeout 60 $bin --bench --iters 40 --variant grad_weight --dtype $dt ${S[$k]} 2>&1 | grep ^bench | sed 's/.*launches.*: //')"
+    done
+  done
+done; done | tee $OUT/ab.txt
+echo "all done at $((SECONDS-t0)) s"
