@@ -20,8 +20,9 @@ group sizes on the host); ``both`` trains two copies from the same seed on
 the same batches and prints both loss curves and step times.
 ``--backend mggemm_fp8`` runs the expert GEMMs through ``mggemm.grouped_mm_fp8``
 (forward and input gradient in fp8 with row-wise scales, weight gradient in
-bf16), ``mggemm_fp8_block`` the same with 1 x 128 / 128 x 128 block scales;
-``all`` trains all four.
+bf16), ``mggemm_fp8_block`` the same with 1 x 128 / 128 x 128 block scales,
+``mggemm_fp8_dw`` the row-scaled one with the weight gradient in fp8 too
+(``fp8_grad_weight=True``); ``all`` trains all five.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ except ImportError:  # pragma: no cover
     import mggemm
 
 BACKENDS = ("mggemm", "loop")
-ALL_BACKENDS = ("mggemm", "mggemm_fp8", "mggemm_fp8_block", "loop")
+FP8_BACKENDS = ("mggemm_fp8", "mggemm_fp8_block", "mggemm_fp8_dw")
+ALL_BACKENDS = ("mggemm", *FP8_BACKENDS, "loop")
 
 
 @dataclass
@@ -129,6 +131,8 @@ def expert_matmul(backend: str, x: torch.Tensor, w: torch.Tensor, sizes: torch.T
         return mggemm.grouped_mm_fp8(x, w, sizes)
     if backend == "mggemm_fp8_block":
         return mggemm.grouped_mm_fp8(x, w, sizes, scaling="block")
+    if backend == "mggemm_fp8_dw":
+        return mggemm.grouped_mm_fp8(x, w, sizes, fp8_grad_weight=True)
     assert counts is not None
     outs, start = [], 0
     for e, n in enumerate(counts):
@@ -352,7 +356,7 @@ def report(cfg: Config, histories: Dict[str, History], entropy: float) -> str:
                      f"{ms:9.2f} {tokens / ms * 1e3:10.0f}")
     if "loop" in histories:
         b = histories["loop"]
-        for name in ("mggemm", "mggemm_fp8", "mggemm_fp8_block"):
+        for name in ("mggemm", *FP8_BACKENDS):
             if name not in histories:
                 continue
             a = histories[name]

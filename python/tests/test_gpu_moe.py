@@ -55,11 +55,12 @@ def test_moe_layer_compiles_without_graph_breaks() -> None:
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("backend", ["mggemm_fp8", "mggemm_fp8_block"])
+@pytest.mark.parametrize("backend", ["mggemm_fp8", "mggemm_fp8_block", "mggemm_fp8_dw"])
 def test_fp8_backend_learns_like_bf16(backend: str) -> None:
-    """fp8 expert GEMMs (forward and input gradient; bf16 weight gradient)
-    quantize each row, or each block, to e4m3, so the loss curve may drift
-    from bf16 a little but must fall the same way."""
+    """fp8 expert GEMMs (forward and input gradient, and with mggemm_fp8_dw
+    the weight gradient) quantize each row, block or expert's column to
+    e4m3, so the loss curve may drift from bf16 a little but must fall the
+    same way."""
     moe = load_example("moe")
     cfg = small_config(moe, 12)
     histories, entropy = moe.train(cfg, [backend, "mggemm"], progress=False)
