@@ -215,7 +215,8 @@ def _bounds(sizes):  # type: ignore[no-untyped-def]
     return [(lo, lo + n) for lo, n in zip(starts, sizes)]
 
 
-@pytest.mark.parametrize("sizes", [[7, 0, 20, 13], [16, 32], [0, 5, 0], [3], [0, 0]])
+@pytest.mark.parametrize("sizes", [[7, 0, 20, 13], [16, 32], [0, 5, 0], [3], [0, 0],
+                                   [130, 0, 300, 1, 97, 128]])  # groups across 128-row pieces
 def test_quantize_grouped_columns(sizes) -> None:  # type: ignore[no-untyped-def]
     m, c = sum(sizes), 24
     t = torch.randn(m, c, dtype=torch.bfloat16) * 3
