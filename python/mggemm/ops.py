@@ -299,7 +299,7 @@ def _grouped_column_amax(t: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
     (``t`` [M, C] with rows sorted by group; an empty group's are 0).
 
     The rows are cut at every multiple of _AMAX_PIECE_ROWS and at every
-    group boundary into at most M / 128 + G + 1 pieces, each inside one
+    group boundary into at most ceil(M / 128) + G pieces, each inside one
     group; ``segment_reduce`` takes each piece's column maxima (one pass
     over ``t``, many short segments), and a scatter of those few rows
     gives each group's. One scatter of all M x C elements, atomic maxima
