@@ -3,12 +3,12 @@
 Five ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
 ``mggemm::grouped_mm_grad_weight`` and the fp8 ``mggemm::scaled_grouped_mm``
 and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
-``torch.library.custom_op``
-so that torch.compile treats each as one opaque node (no graph break) and
-shape propagation runs the fake implementations below instead of the
-kernels. Each launch goes on ``torch.cuda.current_stream()``, so the ops
-order correctly with the rest of PyTorch's work and are recorded by CUDA
-graph capture. Nothing here reads ``sizes`` on the host: no ``.item()``, no
+``torch.library.custom_op`` (as is the Triton quantizer
+``mggemm::quantize_fp8_grouped_columns``) so that torch.compile treats each
+as one opaque node (no graph break) and shape propagation runs the fake
+implementations below instead of the kernels. Each launch goes on
+``torch.cuda.current_stream()``, so the ops order correctly with the rest
+of PyTorch's work and are recorded by CUDA graph capture. Nothing here reads ``sizes`` on the host: no ``.item()``, no
 ``.tolist()``, no synchronization (the runtime's checked mode is the one
 exception, and it is off unless asked for).
 
@@ -20,6 +20,7 @@ schema from real annotation objects.)
 """
 
 import contextlib
+import importlib.util
 from typing import Callable, ContextManager, Dict, Optional, Tuple
 
 import torch
@@ -342,7 +343,10 @@ def quantize_fp8_grouped_columns(
     Computed in fp32 on the device, without reading ``sizes`` on the host or
     synchronizing; like ``quantize_fp8_rowwise``, an all-zero column of a
     group (an empty group's, say) gets a tiny scale (amax clamped to 1e-12)
-    and zeros. Feed both results to ``scaled_grouped_mm_grad_weight``::
+    and zeros. On CUDA tensors, where Triton is installed, two tiled kernels
+    do the work (``mggemm._quantize_kernels``: the amax, then the scaled cast
+    written transposed); elsewhere torch ops, with the same bits. Feed both
+    results to ``scaled_grouped_mm_grad_weight``::
 
         qdy_t, sdy, padded = quantize_fp8_grouped_columns(dy, sizes)  # [N, Mp], [G, N]
         qx_t, sx, _ = quantize_fp8_grouped_columns(x, sizes)          # [K, Mp], [G, K]
@@ -363,6 +367,21 @@ def quantize_fp8_grouped_columns(
         raise ValueError(f"there are no groups (G=0) but t has M={m} rows: every row must "
                          f"belong to a group")
     mp = -(-m // FP8_M_ALIGNMENT) * FP8_M_ALIGNMENT
+    if t.is_cuda and _HAS_TRITON:
+        q_t, scale = _quantize_grouped_columns_kernels(t, sizes, mp)
+    else:
+        q_t, scale = _quantize_grouped_columns_torch(t, sizes, mp)
+    sizes_padded = sizes.to(torch.int32, copy=True)
+    if mp > m:
+        sizes_padded[-1:] += mp - m  # a device op: no host read of sizes
+    return q_t, scale, sizes_padded
+
+
+def _quantize_grouped_columns_torch(t: torch.Tensor, sizes: torch.Tensor,
+                                    mp: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    """(q_t, scale) of quantize_fp8_grouped_columns as torch ops: the CPU
+    path, and CUDA's where Triton is missing."""
+    (m, c), g = t.shape, sizes.shape[0]
     t32 = t.float()
     # Each row's group: [M] indices, computed on the device (output_size
     # spares repeat_interleave its host read of sum(sizes)).
@@ -371,31 +390,45 @@ def quantize_fp8_grouped_columns(
     q = (t32 / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
     q_t = torch.zeros((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
     q_t[:, :m] = q.t()  # cast and transpose in one copy
-    sizes_padded = sizes.to(torch.int32, copy=True)
-    if mp > m:
-        sizes_padded[-1:] += mp - m  # a device op: no host read of sizes
-    return q_t, scale, sizes_padded
+    return q_t, scale
+
+
+#: Whether Triton is installed: quantize_fp8_grouped_columns then runs its
+#: own kernels on CUDA tensors (mggemm._quantize_kernels).
+_HAS_TRITON = importlib.util.find_spec("triton") is not None
+
+
+@torch.library.custom_op("mggemm::quantize_fp8_grouped_columns", mutates_args=())
+def _quantize_grouped_columns_kernels(t: torch.Tensor, sizes: torch.Tensor,
+                                      mp: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    from ._quantize_kernels import quantize_grouped_columns
+
+    return quantize_grouped_columns(t, sizes, mp)
+
+
+@_quantize_grouped_columns_kernels.register_fake
+def _quantize_grouped_columns_kernels_fake(t: torch.Tensor, sizes: torch.Tensor,
+                                           mp: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    return (t.new_empty((t.shape[1], mp), dtype=torch.float8_e4m3fn),
+            t.new_empty((sizes.shape[0], t.shape[1]), dtype=torch.float32))
 
 
 _QUANTIZERS: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {
     "row": quantize_fp8_rowwise,
     "block": quantize_fp8_blockwise,
-    "grouped_columns": quantize_fp8_grouped_columns,
 }
 _fused_quantizers: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {}
 
 
-def _quantize_fused(t: torch.Tensor, scaling: str, *args: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-    """quantize_fp8_rowwise, quantize_fp8_blockwise or
-    quantize_fp8_grouped_columns (``scaling`` "row", "block" or
-    "grouped_columns", the last taking ``sizes`` in ``args``) as generated
-    kernels (amax, scale, cast, and for Wᵀ or the weight gradient's operands
-    the transpose, fused by torch.compile), compiled on first use for
-    dynamic shapes. Eager ops cost more than the fp8 GEMM saves at small
-    expert shapes."""
+def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, ...]:
+    """quantize_fp8_rowwise or quantize_fp8_blockwise (``scaling`` "row" or
+    "block") as generated kernels (amax, scale, cast, and for Wᵀ the
+    transpose, fused by torch.compile), compiled on first use for dynamic
+    shapes. Eager ops cost more than the fp8 GEMM saves at small expert
+    shapes."""
     if scaling not in _fused_quantizers:
         _fused_quantizers[scaling] = torch.compile(_QUANTIZERS[scaling], dynamic=True)
-    return _fused_quantizers[scaling](t, *args)
+    return _fused_quantizers[scaling](t)
 
 
 class _Fp8GroupedMm(torch.autograd.Function):
@@ -485,11 +518,10 @@ def grouped_mm_grad_weight_fp8(dy: torch.Tensor, x: torch.Tensor, sizes: torch.T
                                fast_accum: bool = False) -> torch.Tensor:
     """``grouped_mm_grad_weight`` computed in fp8: dy [M, N] and x [M, K]
     quantized per group and column (``quantize_fp8_grouped_columns``), then
-    ``scaled_grouped_mm_grad_weight``; the quantization is compiled on first
-    use, as ``grouped_mm_fp8``'s. Returns dW [G, N, K] in dy's dtype, zeros
+    ``scaled_grouped_mm_grad_weight``. Returns dW [G, N, K] in dy's dtype, zeros
     for an empty group."""
-    qdy_t, sdy, padded = _quantize_fused(dy, "grouped_columns", sizes)
-    qx_t, sx, _ = _quantize_fused(x, "grouped_columns", sizes)
+    qdy_t, sdy, padded = quantize_fp8_grouped_columns(dy, sizes)
+    qx_t, sx, _ = quantize_fp8_grouped_columns(x, sizes)
     dw = _scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, sx, padded, fast_accum)
     return dw.to(dy.dtype)
 

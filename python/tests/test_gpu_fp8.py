@@ -147,6 +147,48 @@ def test_empty_batch_and_missing_scale() -> None:
         mggemm.grouped_mm(qx, qw, torch.zeros(2, dtype=torch.int32, device="cuda"), scale_x=sx)
 
 
+@pytest.mark.parametrize("sizes,c,dtype", [
+    ([100, 0, 1000, 37], 264, torch.bfloat16),     # padded; a tile straddles three groups
+    (sizes_with_edge_cases(3000, 64, seed=4), 136, torch.bfloat16),  # many tiny groups
+    ([130, 0, 300, 1, 97, 128], 72, torch.float16),  # C not a multiple of the tile
+    ([4096, 0], 7168, torch.bfloat16),              # no padding; an empty last group
+    ([0, 0, 0], 64, torch.bfloat16),                # no rows
+    ([5, 11], 40, torch.float32),
+])
+def test_quantize_grouped_columns_kernels_match_torch_ops(sizes, c, dtype) -> None:  # type: ignore[no-untyped-def]
+    # The Triton kernels against the torch ops they replace: the same bits.
+    pytest.importorskip("triton")
+    gen = torch.Generator(device="cpu").manual_seed(7)
+    m = sum(sizes)
+    t = (torch.randn(m, c, generator=gen) * torch.rand(1, c, generator=gen) * 30).to(dtype)
+    t[:, 3] = 0  # an all-zero column: the tiny scale
+    t, s = t.cuda(), torch.tensor(sizes, dtype=torch.int32, device="cuda")
+    mp = -(-m // 16) * 16
+    got = mggemm.ops._quantize_grouped_columns_kernels(t, s, mp)
+    want = mggemm.ops._quantize_grouped_columns_torch(t, s, mp)
+    assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
+    assert torch.equal(got[1], want[1])
+
+
+def test_quantize_grouped_columns_kernels_strided_and_short_sizes() -> None:
+    pytest.importorskip("triton")
+    t = make_problem([300, 200], 512, 64, seed=8).dy[:, :264]  # row stride 512
+    s = torch.tensor([300, 150], dtype=torch.int32, device="cuda")  # sums to 450 < M = 500
+    q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(t, s)
+    # Rows past the sizes' sum belong to the last group, in both paths.
+    want = mggemm.ops._quantize_grouped_columns_torch(t.contiguous(), torch.tensor(
+        [300, 200], dtype=torch.int32, device="cuda"), 512)
+    assert torch.equal(q_t.view(torch.uint8), want[0].view(torch.uint8))
+    assert torch.equal(scale, want[1]) and padded.tolist() == [300, 162]
+
+
+def test_quantize_grouped_columns_opcheck() -> None:
+    pytest.importorskip("triton")
+    p = make_problem([100, 0, 60], 96, 32, seed=9)
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_grouped_columns.default,
+                          (p.dy, p.sizes, 160))
+
+
 @pytest.mark.parametrize("scaling, fast_accum", [("row", False), ("block", False),
                                                  ("row", True)])
 def test_fp8_training_gradients(scaling: str, fast_accum: bool) -> None:
