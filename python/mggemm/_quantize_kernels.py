@@ -1,19 +1,22 @@
-"""Triton kernels for ``quantize_fp8_grouped_columns`` on CUDA tensors: the
-per-group column amax, then the scaled cast written transposed, each one
-tiled pass over ``t``.
+"""Triton kernels for the fp8 weight gradient's operands on CUDA tensors:
+``quantize_fp8_grouped_columns``'s per-group column amax and scaled cast
+stored transposed (each one tiled pass over ``t``, optionally times a
+scale per row), and a byte transpose of an fp8 [M, C] to [C, Mp].
 
 The fp8 weight gradient reads both operands K-major, which for dW is along
 M: ``t`` [M, C] must come out as fp8 [C, Mp]. As torch ops, even compiled,
 the amax, the per-row scale gather and the transpose ran at about a third
-of these kernels' speed (bench/results/notes.md, v23). Here each program loads a tile of
-rows x columns along C, scales and casts it in registers, and stores it
-along M, so both sides are coalesced; each row's group comes from a binary
-search of the group ends inside the kernels.
+of these kernels' speed (bench/results/notes.md, v23). Here each program
+loads a tile of rows x columns along C, scales and casts it in registers,
+and stores it along M, so both sides are coalesced; each row's group
+comes from a binary search of the group ends inside the kernels.
 
 Imported only where a CUDA tensor is quantized and Triton is installed
-(``ops._quantize_grouped_columns_kernels``, a custom op); elsewhere the
-torch ops run.
+(``ops._quantize_grouped_columns_kernels`` and ``ops._transpose_padded_kernel``,
+custom ops); elsewhere the torch ops run.
 """
+
+from typing import Optional
 
 import torch
 import triton
@@ -27,6 +30,7 @@ _E4M3_MAX = tl.constexpr(FP8_E4M3_MAX)
 # Tile sizes (rows, columns): bench/results/notes.md, v23.
 _AMAX_ROWS, _AMAX_COLUMNS = 256, 64
 _CAST_ROWS, _CAST_COLUMNS = 32, 64
+_TRANSPOSE_ROWS, _TRANSPOSE_COLUMNS = 64, 256
 
 
 @triton.jit
@@ -43,19 +47,45 @@ def _row_groups(ends_ptr, rows, g, LOG_G: tl.constexpr):
 
 
 @triton.jit
-def _grouped_column_amax_kernel(t_ptr, ends_ptr, amax_ptr, m, c, g, stride_t,
-                                LOG_G: tl.constexpr, BLOCK_R: tl.constexpr,
-                                BLOCK_C: tl.constexpr):
-    """amax[g, col] = max |t[row, col]| over the rows of group g in this
-    tile, merged into ``amax`` (zeros on entry) with atomic maxima: one per
-    column and group present (rows are sorted by group)."""
+def _load_scaled(t_ptr, row_scale_ptr, offsets, rows, row_ok, col_ok,
+                 HAS_ROW_SCALE: tl.constexpr):
+    """A tile of ``t`` in f32 (zeros outside), each row times its
+    row_scale if HAS_ROW_SCALE (one f32 product, as the torch ops')."""
+    a = tl.load(t_ptr + offsets, mask=row_ok[:, None] & col_ok[None, :], other=0.0)
+    a = a.to(tl.float32)
+    if HAS_ROW_SCALE:
+        a = a * tl.load(row_scale_ptr + rows, mask=row_ok, other=0.0)[:, None]
+    return a
+
+
+@triton.jit
+def _transpose_kernel(q_ptr, out_ptr, m, c, mp, BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
+    """out[col, row] = q[row, col] (bytes, ``q`` contiguous [M, C]) for rows
+    < Mp, zeros past M."""
+    rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
+    cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
+    col_ok = cols < c
+    a = tl.load(q_ptr + rows.to(tl.int64)[:, None] * c + cols[None, :],
+                mask=(rows < m)[:, None] & col_ok[None, :], other=0)
+    tl.store(out_ptr + cols.to(tl.int64)[None, :] * mp + rows[:, None], a,
+             mask=(rows < mp)[:, None] & col_ok[None, :])
+
+
+@triton.jit
+def _grouped_column_amax_kernel(t_ptr, row_scale_ptr, ends_ptr, amax_ptr, m, c, g, stride_t,
+                                HAS_ROW_SCALE: tl.constexpr, LOG_G: tl.constexpr,
+                                BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
+    """amax[g, col] = max |t[row, col]| (times row_scale[row] if given) over
+    the rows of group g in this tile, merged into ``amax`` (zeros on entry)
+    with atomic maxima: one per column and group present (rows are sorted
+    by group)."""
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
     row_ok = rows < m
     col_ok = cols < c
     offsets = rows.to(tl.int64)[:, None] * stride_t + cols[None, :]
-    a = tl.load(t_ptr + offsets, mask=row_ok[:, None] & col_ok[None, :], other=0.0)
-    a = tl.abs(a.to(tl.float32))
+    a = _load_scaled(t_ptr, row_scale_ptr, offsets, rows, row_ok, col_ok, HAS_ROW_SCALE)
+    a = tl.abs(a)
     group = _row_groups(ends_ptr, rows, g, LOG_G)
     first = tl.min(tl.where(row_ok, group, g))
     last = tl.max(tl.where(row_ok, group, -1))
@@ -65,32 +95,34 @@ def _grouped_column_amax_kernel(t_ptr, ends_ptr, amax_ptr, m, c, g, stride_t,
 
 
 @triton.jit
-def _scaled_cast_transpose_kernel(t_ptr, ends_ptr, scale_ptr, q_ptr, m, c, g, mp, stride_t,
+def _scaled_cast_transpose_kernel(t_ptr, row_scale_ptr, ends_ptr, scale_ptr, q_ptr, m, c, g,
+                                  mp, stride_t, HAS_ROW_SCALE: tl.constexpr,
                                   LOG_G: tl.constexpr, BLOCK_R: tl.constexpr,
                                   BLOCK_C: tl.constexpr):
-    """q[col, row] = fp8(clamp(t[row, col] / scale[group(row), col])) for
-    rows < Mp (rows past M are zeros); a tile can straddle groups, so each
-    row's scales are gathered from its group's. The division rounds to
-    nearest, as torch's does."""
+    """q[col, row] = fp8(clamp(t[row, col] (times row_scale[row] if given)
+    / scale[group(row), col])) for rows < Mp (rows past M are zeros); a tile
+    can straddle groups, so each row's scales are gathered from its group's.
+    The division rounds to nearest, as torch's does."""
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
     col_ok = cols < c
     offsets = rows.to(tl.int64)[:, None] * stride_t + cols[None, :]
-    a = tl.load(t_ptr + offsets, mask=(rows < m)[:, None] & col_ok[None, :], other=0.0)
+    a = _load_scaled(t_ptr, row_scale_ptr, offsets, rows, rows < m, col_ok, HAS_ROW_SCALE)
     group = _row_groups(ends_ptr, rows, g, LOG_G)
     scale = tl.load(scale_ptr + group[:, None] * c + cols[None, :], mask=col_ok[None, :],
                     other=1.0)
-    q = tl.clamp(tl.div_rn(a.to(tl.float32), scale), -_E4M3_MAX, _E4M3_MAX)
+    q = tl.clamp(tl.div_rn(a, scale), -_E4M3_MAX, _E4M3_MAX)
     q_offsets = cols.to(tl.int64)[None, :] * mp + rows[:, None]
     tl.store(q_ptr + q_offsets, q.to(q_ptr.dtype.element_ty),
              mask=(rows < mp)[:, None] & col_ok[None, :])
 
 
-def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor,
-                             mp: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """(q_t [C, mp], scale [G, C]) of ``quantize_fp8_grouped_columns``
-    (which checks the arguments) with the kernels above: bit-equal to its
-    torch ops (tests/test_gpu_fp8.py)."""
+def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
+                             row_scale: Optional[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(q_t [C, mp], scale [G, C]) of ``quantize_fp8_grouped_columns`` (which
+    checks the arguments), of ``t * row_scale[:, None]`` where ``row_scale``
+    is given, with the kernels above: bit-equal to the torch ops
+    (``ops._quantize_grouped_columns_torch``, tests/test_gpu_fp8.py)."""
     (m, c), g = t.shape, sizes.shape[0]
     amax = torch.zeros((g, c), dtype=torch.float32, device=t.device)
     q_t = torch.empty((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
@@ -99,13 +131,30 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor,
     t = t if t.stride(1) == 1 else t.contiguous()
     ends = torch.cumsum(sizes.clamp(min=0), 0, dtype=torch.int32)
     log_g = (g - 1).bit_length()
+    has_row_scale = row_scale is not None
+    row_scale = row_scale if has_row_scale else amax  # not read without HAS_ROW_SCALE
     with _on_device(t.device):
         grid = (triton.cdiv(m, _AMAX_ROWS), triton.cdiv(c, _AMAX_COLUMNS))
-        _grouped_column_amax_kernel[grid](t, ends, amax, m, c, g, t.stride(0), LOG_G=log_g,
+        _grouped_column_amax_kernel[grid](t, row_scale, ends, amax, m, c, g, t.stride(0),
+                                          HAS_ROW_SCALE=has_row_scale, LOG_G=log_g,
                                           BLOCK_R=_AMAX_ROWS, BLOCK_C=_AMAX_COLUMNS)
         scale = amax.clamp_(min=1e-12).div_(FP8_E4M3_MAX)  # as the torch ops compute it
         grid = (triton.cdiv(mp, _CAST_ROWS), triton.cdiv(c, _CAST_COLUMNS))
-        _scaled_cast_transpose_kernel[grid](t, ends, scale, q_t, m, c, g, mp, t.stride(0),
+        _scaled_cast_transpose_kernel[grid](t, row_scale, ends, scale, q_t, m, c, g, mp,
+                                            t.stride(0), HAS_ROW_SCALE=has_row_scale,
                                             LOG_G=log_g, BLOCK_R=_CAST_ROWS,
                                             BLOCK_C=_CAST_COLUMNS)
     return q_t, scale
+
+
+def transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
+    """``q`` [M, C] (1-byte elements) transposed to [C, mp], zeros past M."""
+    m, c = q.shape
+    out = torch.empty((c, mp), dtype=q.dtype, device=q.device)
+    if mp > 0:
+        q = q.contiguous()
+        with _on_device(q.device):
+            grid = (triton.cdiv(mp, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS))
+            _transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8), m, c, mp,
+                                    BLOCK_R=_TRANSPOSE_ROWS, BLOCK_C=_TRANSPOSE_COLUMNS)
+    return out

@@ -3,8 +3,9 @@
 Five ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
 ``mggemm::grouped_mm_grad_weight`` and the fp8 ``mggemm::scaled_grouped_mm``
 and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
-``torch.library.custom_op`` (as is the Triton quantizer
-``mggemm::quantize_fp8_grouped_columns``) so that torch.compile treats each
+``torch.library.custom_op`` (as are the Triton kernels of the fp8 weight
+gradient's operands, ``mggemm::quantize_fp8_grouped_columns`` and
+``mggemm::transpose_fp8_padded``) so that torch.compile treats each
 as one opaque node (no graph break) and shape propagation runs the fake
 implementations below instead of the kernels. Each launch goes on
 ``torch.cuda.current_stream()``, so the ops order correctly with the rest
@@ -362,35 +363,62 @@ def quantize_fp8_grouped_columns(
     if sizes.device != t.device:
         raise ValueError(f"sizes is on {sizes.device} but must be on {t.device} with t: use "
                          f"sizes.to(t.device)")
-    (m, c), g = t.shape, sizes.shape[0]
+    m, g = t.shape[0], sizes.shape[0]
     if g == 0 and m != 0:
         raise ValueError(f"there are no groups (G=0) but t has M={m} rows: every row must "
                          f"belong to a group")
-    mp = -(-m // FP8_M_ALIGNMENT) * FP8_M_ALIGNMENT
+    return _quantize_grouped_columns(t, sizes)
+
+
+def _padded_rows(m: int) -> int:
+    """M rounded up to the fp8 weight gradient's multiple of 16."""
+    return -(-m // FP8_M_ALIGNMENT) * FP8_M_ALIGNMENT
+
+
+def _quantize_grouped_columns(
+    t: torch.Tensor, sizes: torch.Tensor, row_scale: Optional[torch.Tensor] = None
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """quantize_fp8_grouped_columns (unchecked) of ``t * row_scale[:, None]``
+    where ``row_scale`` [M] f32 is given: with Triton's kernels on CUDA
+    tensors where Triton is installed, with torch ops elsewhere."""
+    m = t.shape[0]
+    mp = _padded_rows(m)
     if t.is_cuda and _HAS_TRITON:
-        q_t, scale = _quantize_grouped_columns_kernels(t, sizes, mp)
+        q_t, scale = _quantize_grouped_columns_kernels(t, sizes, mp, row_scale)
     else:
-        q_t, scale = _quantize_grouped_columns_torch(t, sizes, mp)
+        q_t, scale = _quantize_grouped_columns_torch(t, sizes, mp, row_scale)
     sizes_padded = sizes.to(torch.int32, copy=True)
     if mp > m:
         sizes_padded[-1:] += mp - m  # a device op: no host read of sizes
     return q_t, scale, sizes_padded
 
 
-def _quantize_grouped_columns_torch(t: torch.Tensor, sizes: torch.Tensor,
-                                    mp: int) -> Tuple[torch.Tensor, torch.Tensor]:
-    """(q_t, scale) of quantize_fp8_grouped_columns as torch ops: the CPU
+def _quantize_grouped_columns_torch(
+    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor] = None
+) -> Tuple[torch.Tensor, torch.Tensor]:
+    """(q_t, scale) of _quantize_grouped_columns as torch ops: the CPU
     path, and CUDA's where Triton is missing."""
     (m, c), g = t.shape, sizes.shape[0]
-    t32 = t.float()
+    t32 = t.float() if row_scale is None else t.float() * row_scale[:, None]
     # Each row's group: [M] indices, computed on the device (output_size
     # spares repeat_interleave its host read of sum(sizes)).
     group = torch.repeat_interleave(torch.arange(g, device=t.device), sizes, output_size=m)
-    scale = _grouped_column_amax(t, sizes).clamp(min=1e-12) / FP8_E4M3_MAX
+    scale = _grouped_column_amax(t32, sizes).clamp(min=1e-12) / FP8_E4M3_MAX
     q = (t32 / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
     q_t = torch.zeros((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
     q_t[:, :m] = q.t()  # cast and transpose in one copy
     return q_t, scale
+
+
+def _transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
+    """fp8 ``q`` [M, C] transposed to [C, mp] with zero columns past M: a
+    Triton kernel on CUDA where Triton is installed, a torch copy
+    elsewhere."""
+    if q.is_cuda and _HAS_TRITON:
+        return _transpose_padded_kernel(q, mp)
+    out = torch.zeros((q.shape[1], mp), dtype=q.dtype, device=q.device)
+    out[:, :q.shape[0]] = q.t()
+    return out
 
 
 #: Whether Triton is installed: quantize_fp8_grouped_columns then runs its
@@ -399,18 +427,32 @@ _HAS_TRITON = importlib.util.find_spec("triton") is not None
 
 
 @torch.library.custom_op("mggemm::quantize_fp8_grouped_columns", mutates_args=())
-def _quantize_grouped_columns_kernels(t: torch.Tensor, sizes: torch.Tensor,
-                                      mp: int) -> Tuple[torch.Tensor, torch.Tensor]:
+def _quantize_grouped_columns_kernels(
+    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor]
+) -> Tuple[torch.Tensor, torch.Tensor]:
     from ._quantize_kernels import quantize_grouped_columns
 
-    return quantize_grouped_columns(t, sizes, mp)
+    return quantize_grouped_columns(t, sizes, mp, row_scale)
 
 
 @_quantize_grouped_columns_kernels.register_fake
-def _quantize_grouped_columns_kernels_fake(t: torch.Tensor, sizes: torch.Tensor,
-                                           mp: int) -> Tuple[torch.Tensor, torch.Tensor]:
+def _quantize_grouped_columns_kernels_fake(
+    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor]
+) -> Tuple[torch.Tensor, torch.Tensor]:
     return (t.new_empty((t.shape[1], mp), dtype=torch.float8_e4m3fn),
             t.new_empty((sizes.shape[0], t.shape[1]), dtype=torch.float32))
+
+
+@torch.library.custom_op("mggemm::transpose_fp8_padded", mutates_args=())
+def _transpose_padded_kernel(q: torch.Tensor, mp: int) -> torch.Tensor:
+    from ._quantize_kernels import transpose_padded
+
+    return transpose_padded(q, mp)
+
+
+@_transpose_padded_kernel.register_fake
+def _transpose_padded_kernel_fake(q: torch.Tensor, mp: int) -> torch.Tensor:
+    return q.new_empty((q.shape[1], mp))
 
 
 _QUANTIZERS: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {
@@ -438,9 +480,11 @@ class _Fp8GroupedMm(torch.autograd.Function):
     quantized anew, along N; 128 x 128 blocks are the same blocks
     transposed, so the forward's fp8 weight and its scales are transposed
     instead. The weight gradient runs in bf16, or with ``fp8_grad_weight``
-    in fp8 (``grouped_mm_grad_weight_fp8``: dY and X quantized per group
-    and column). ``fast_accum`` (row scales) applies to every fp8
-    product."""
+    in fp8: with row scales on the forward's fp8 X, transposed, and dY times
+    X's row scales quantized per group and column
+    (``_grad_weight_fp8_on_row_scaled_x``); with block scales as
+    ``grouped_mm_grad_weight_fp8`` (dY and X quantized per group and
+    column). ``fast_accum`` (row scales) applies to every fp8 product."""
 
     @staticmethod
     def forward(ctx, x: torch.Tensor, w: torch.Tensor,  # type: ignore[override]
@@ -451,13 +495,18 @@ class _Fp8GroupedMm(torch.autograd.Function):
         ctx.scaling = scaling
         ctx.fast_accum = fast_accum
         ctx.fp8_grad_weight = fp8_grad_weight
-        ctx.save_for_backward(x, w if scaling == "row" else qw,
+        ctx.x_dtype = x.dtype
+        # The row-scaled fp8 dW reads the forward's fp8 X: keep it (half of
+        # x's bytes) instead of x.
+        reuse_qx = fp8_grad_weight and scaling == "row"
+        ctx.save_for_backward(qx if reuse_qx else x, sx if reuse_qx else None,
+                              w if scaling == "row" else qw,
                               None if scaling == "row" else sw, sizes)
         return _scaled_grouped_mm(qx, qw, sx, sw, sizes, fast_accum)
 
     @staticmethod
     def backward(ctx, dy: torch.Tensor):  # type: ignore[override]
-        x, w, sw, sizes = ctx.saved_tensors
+        x, sx, w, sw, sizes = ctx.saved_tensors  # x is the fp8 X where sx is kept
         dy = dy.contiguous()
         dx = dw = None
         if ctx.needs_input_grad[0]:
@@ -466,13 +515,15 @@ class _Fp8GroupedMm(torch.autograd.Function):
                 qwt, swt = _quantize_fused(w.transpose(1, 2), "row")
             else:
                 qwt, swt = w.transpose(1, 2).contiguous(), sw.transpose(1, 2).contiguous()
-            dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes, ctx.fast_accum).to(x.dtype)
+            dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes, ctx.fast_accum).to(ctx.x_dtype)
         if ctx.needs_input_grad[1]:
-            if ctx.fp8_grad_weight:
-                dw = grouped_mm_grad_weight_fp8(dy, x, sizes,
-                                                fast_accum=ctx.fast_accum).to(x.dtype)
+            if sx is not None:
+                dw = _grad_weight_fp8_on_row_scaled_x(dy, x, sx, sizes, ctx.fast_accum)
+            elif ctx.fp8_grad_weight:
+                dw = grouped_mm_grad_weight_fp8(dy, x, sizes, fast_accum=ctx.fast_accum)
             else:
                 dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
+            dw = dw.to(ctx.x_dtype)
         return dx, dw, None, None, None, None
 
 
@@ -524,6 +575,20 @@ def grouped_mm_grad_weight_fp8(dy: torch.Tensor, x: torch.Tensor, sizes: torch.T
     qx_t, sx, _ = quantize_fp8_grouped_columns(x, sizes)
     dw = _scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, sx, padded, fast_accum)
     return dw.to(dy.dtype)
+
+
+def _grad_weight_fp8_on_row_scaled_x(dy: torch.Tensor, qx: torch.Tensor, sx: torch.Tensor,
+                                     sizes: torch.Tensor, fast_accum: bool) -> torch.Tensor:
+    """The fp8 weight gradient on X as the row-scaled forward quantized it
+    (``qx`` [M, K] e4m3, ``sx`` [M]): ``X[r] ≈ sx[r] qx[r]``, so
+    ``dW[g] = Σ_r (sx[r] dY[r])ᵀ qx[r]``. ``sx`` moves into dY before dY is
+    quantized per group and column, and X's side is ``qx`` transposed with
+    unit scales: a byte transpose instead of a second quantization of X
+    (bench/results/notes.md, v23)."""
+    qdy_t, sdy, padded = _quantize_grouped_columns(dy, sizes, row_scale=sx)
+    qx_t = _transpose_padded(qx, qdy_t.shape[1])
+    unit = torch.ones((sizes.shape[0], qx.shape[1]), dtype=torch.float32, device=qx.device)
+    return _scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, unit, padded, fast_accum)
 
 
 # -------------------------------------------------------------- autograd

@@ -155,19 +155,34 @@ def test_empty_batch_and_missing_scale() -> None:
     ([0, 0, 0], 64, torch.bfloat16),                # no rows
     ([5, 11], 40, torch.float32),
 ])
-def test_quantize_grouped_columns_kernels_match_torch_ops(sizes, c, dtype) -> None:  # type: ignore[no-untyped-def]
-    # The Triton kernels against the torch ops they replace: the same bits.
+@pytest.mark.parametrize("row_scaled", [False, True])
+def test_quantize_grouped_columns_kernels_match_torch_ops(sizes, c, dtype,  # type: ignore[no-untyped-def]
+                                                          row_scaled: bool) -> None:
+    # The Triton kernels against the torch ops they replace: the same bits,
+    # also with row scales multiplied in (the fp8 dW on the forward's fp8 X).
     pytest.importorskip("triton")
     gen = torch.Generator(device="cpu").manual_seed(7)
     m = sum(sizes)
     t = (torch.randn(m, c, generator=gen) * torch.rand(1, c, generator=gen) * 30).to(dtype)
     t[:, 3] = 0  # an all-zero column: the tiny scale
+    row_scale = (torch.rand(m, generator=gen) * 1e-2).cuda() if row_scaled else None
     t, s = t.cuda(), torch.tensor(sizes, dtype=torch.int32, device="cuda")
     mp = -(-m // 16) * 16
-    got = mggemm.ops._quantize_grouped_columns_kernels(t, s, mp)
-    want = mggemm.ops._quantize_grouped_columns_torch(t, s, mp)
+    got = mggemm.ops._quantize_grouped_columns_kernels(t, s, mp, row_scale)
+    want = mggemm.ops._quantize_grouped_columns_torch(t, s, mp, row_scale)
     assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
     assert torch.equal(got[1], want[1])
+
+
+@pytest.mark.parametrize("m,c", [(1137, 264), (4096, 7168), (5, 16), (0, 32), (300, 40)])
+def test_transpose_fp8_padded_kernel_matches_torch(m: int, c: int) -> None:
+    pytest.importorskip("triton")
+    q = (torch.randn(m, c, device="cuda") * 100).to(torch.float8_e4m3fn)
+    mp = -(-m // 16) * 16
+    got = mggemm.ops._transpose_padded_kernel(q, mp)
+    want = torch.zeros((c, mp), dtype=torch.float8_e4m3fn, device="cuda")
+    want[:, :m] = q.t()
+    assert got.shape == (c, mp) and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
 
 
 def test_quantize_grouped_columns_kernels_strided_and_short_sizes() -> None:
@@ -186,7 +201,14 @@ def test_quantize_grouped_columns_opcheck() -> None:
     pytest.importorskip("triton")
     p = make_problem([100, 0, 60], 96, 32, seed=9)
     torch.library.opcheck(torch.ops.mggemm.quantize_fp8_grouped_columns.default,
-                          (p.dy, p.sizes, 160))
+                          (p.dy, p.sizes, 160, None))
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_grouped_columns.default,
+                          (p.dy, p.sizes, 160, torch.rand(160, device="cuda")))
+    # Not test_schema: its mutation check multiplies the fp8 input, which
+    # torch does not implement for float8_e4m3fn.
+    torch.library.opcheck(torch.ops.mggemm.transpose_fp8_padded.default,
+                          (p.dy.to(torch.float8_e4m3fn), 160),
+                          test_utils=("test_faketensor", "test_aot_dispatch_dynamic"))
 
 
 @pytest.mark.parametrize("scaling, fast_accum", [("row", False), ("block", False),
@@ -347,6 +369,32 @@ def test_fp8_training_fp8_grad_weight(scaling: str, fast_accum: bool,
     check_close(w.grad, reference_grad_weight(p.dy, p.x, p.sizes), FP8_VS_BF16_TOL, "fp8 dW")
     assert torch.count_nonzero(w.grad[1]) == 0
     check_close(x.grad, reference_grad_input(p.dy, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 dX")
+
+
+@pytest.mark.parametrize("sizes", [[300, 0, 517, 211], [1000], [5, 0, 27, 400, 1]])
+@pytest.mark.parametrize("fast_accum", [False, True])
+def test_grad_weight_fp8_on_row_scaled_x(sizes, fast_accum: bool) -> None:  # type: ignore[no-untyped-def]
+    # The row-scaled training path's dW: X's row scales moved into dY, the
+    # forward's fp8 X transposed.
+    p = make_problem(sizes, 512, 256, seed=11)
+    qx, sx = mggemm.quantize_fp8_rowwise(p.x)
+    dw = mggemm.ops._grad_weight_fp8_on_row_scaled_x(p.dy, qx, sx, p.sizes, fast_accum)
+    assert dw.dtype == torch.bfloat16 and dw.shape == (len(sizes), 512, 256)
+    check_close(dw, reference_grad_weight(p.dy, p.x, p.sizes), FP8_VS_BF16_TOL, "fp8 dW")
+    for g, rows in enumerate(sizes):
+        if rows == 0:
+            assert torch.count_nonzero(dw[g]) == 0
+
+
+def test_fp8_training_row_scaled_keeps_fp8_x() -> None:
+    p = make_problem([300, 0, 517, 211], 512, 256, seed=5)
+    x = p.x.clone().requires_grad_()
+    w = p.w.clone().requires_grad_()
+    y = mggemm.grouped_mm_fp8(x, w, p.sizes, fp8_grad_weight=True)
+    saved = y.grad_fn.saved_tensors
+    assert saved[0].dtype == torch.float8_e4m3fn  # the forward's fp8 X, not x
+    y_bf16_dw = mggemm.grouped_mm_fp8(x, w, p.sizes)
+    assert y_bf16_dw.grad_fn.saved_tensors[0].dtype == torch.bfloat16
 
 
 def test_torch_compile_sees_one_grad_weight_op() -> None:

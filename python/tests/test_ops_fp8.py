@@ -246,6 +246,32 @@ def test_quantize_grouped_columns(sizes) -> None:  # type: ignore[no-untyped-def
         assert torch.all((q * scale[g] - t32[lo:hi]).abs() <= t32[lo:hi].abs() / 16 + scale[g] * 2**-10)
 
 
+@pytest.mark.parametrize("sizes", [[7, 0, 20, 13], [0, 5, 0], [130, 0, 300, 1, 97, 128]])
+def test_grad_weight_operands_on_row_scaled_x(sizes) -> None:  # type: ignore[no-untyped-def]
+    # The row-scaled training path's fp8 dW operands (torch ops here): X's
+    # row scales moved into dY, the forward's fp8 X transposed with unit
+    # scales. Their dequantized product is dY_gᵀ X_g up to fp8 rounding.
+    from mggemm import ops
+    from mggemm.reference import reference_grad_weight
+
+    m, n, k = sum(sizes), 24, 40
+    gen = torch.Generator().manual_seed(3)
+    dy = torch.randn(m, n, generator=gen).to(torch.bfloat16)
+    x = (torch.randn(m, k, generator=gen) * torch.rand(m, 1, generator=gen) * 8).to(torch.bfloat16)
+    s = torch.tensor(sizes, dtype=torch.int32)
+    qx, sx = mggemm.quantize_fp8_rowwise(x)
+    qdy_t, sdy, padded = ops._quantize_grouped_columns(dy, s, row_scale=sx)
+    qx_t = ops._transpose_padded(qx, qdy_t.shape[1])
+    assert qx_t.dtype == FP8 and qx_t.shape == (k, qdy_t.shape[1])
+    assert torch.equal(qx_t[:, :m].view(torch.uint8), qx.t().view(torch.uint8))
+    assert torch.all(qx_t[:, m:].float() == 0)
+    dw = torch.zeros(len(sizes), n, k)
+    for g, (lo, hi) in enumerate(_bounds(padded.tolist())):
+        dw[g] = (qdy_t[:, lo:hi].float() * sdy[g][:, None]) @ qx_t[:, lo:hi].float().t()
+    want = reference_grad_weight(dy, x, s)
+    assert compare(dw, want).rel_fro_error < 8e-2  # measured 2.4-3.6e-2, as fp8 vs bf16 (GPU tests)
+
+
 def test_quantize_grouped_columns_errors() -> None:
     with pytest.raises(ValueError, match=r"takes t \[M, C\].*got 3-D"):
         mggemm.quantize_fp8_grouped_columns(torch.zeros(2, 3, 8), torch.zeros(2, dtype=torch.int32))
