@@ -102,7 +102,9 @@ def _scaled_cast_transpose_kernel(t_ptr, row_scale_ptr, ends_ptr, scale_ptr, q_p
     """q[col, row] = fp8(clamp(t[row, col] (times row_scale[row] if given)
     / scale[group(row), col])) for rows < Mp (rows past M are zeros); a tile
     can straddle groups, so each row's scales are gathered from its group's.
-    The division rounds to nearest, as torch's does."""
+    The division rounds to nearest, as torch's does. (A NaN in ``t`` stays
+    NaN, but unlike torch's amax the tile maxima skip it, so it does not
+    turn its whole column NaN.)"""
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
     col_ok = cols < c
@@ -111,7 +113,9 @@ def _scaled_cast_transpose_kernel(t_ptr, row_scale_ptr, ends_ptr, scale_ptr, q_p
     group = _row_groups(ends_ptr, rows, g, LOG_G)
     scale = tl.load(scale_ptr + group[:, None] * c + cols[None, :], mask=col_ok[None, :],
                     other=1.0)
-    q = tl.clamp(tl.div_rn(a, scale), -_E4M3_MAX, _E4M3_MAX)
+    # NaN stays NaN (torch's clamp keeps it; by default tl.clamp would not).
+    q = tl.clamp(tl.div_rn(a, scale), -_E4M3_MAX, _E4M3_MAX,
+                 propagate_nan=tl.PropagateNan.ALL)
     q_offsets = cols.to(tl.int64)[None, :] * mp + rows[:, None]
     tl.store(q_ptr + q_offsets, q.to(q_ptr.dtype.element_ty),
              mask=(rows < mp)[:, None] & col_ok[None, :])

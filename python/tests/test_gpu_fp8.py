@@ -185,6 +185,15 @@ def test_transpose_fp8_padded_kernel_matches_torch(m: int, c: int) -> None:
     assert got.shape == (c, mp) and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
 
 
+def test_quantize_grouped_columns_keeps_nan() -> None:
+    # A NaN must not come out as a finite fp8 value (a silent wrong dW).
+    t = make_problem([300, 200], 64, 32, seed=12).dy.clone()
+    t[7, 5] = float("nan")
+    q_t, _, _ = mggemm.quantize_fp8_grouped_columns(t, torch.tensor([300, 200], dtype=torch.int32,
+                                                                    device="cuda"))
+    assert torch.isnan(q_t[5, 7].float())
+
+
 def test_quantize_grouped_columns_kernels_strided_and_short_sizes() -> None:
     pytest.importorskip("triton")
     t = make_problem([300, 200], 512, 64, seed=8).dy[:, :264]  # row stride 512
