@@ -9,9 +9,10 @@ gradient's operands, ``mggemm::quantize_fp8_grouped_columns`` and
 as one opaque node (no graph break) and shape propagation runs the fake
 implementations below instead of the kernels. Each launch goes on
 ``torch.cuda.current_stream()``, so the ops order correctly with the rest
-of PyTorch's work and are recorded by CUDA graph capture. Nothing here reads ``sizes`` on the host: no ``.item()``, no
-``.tolist()``, no synchronization (the runtime's checked mode is the one
-exception, and it is off unless asked for).
+of PyTorch's work and are recorded by CUDA graph capture. Nothing here
+reads ``sizes`` on the host: no ``.item()``, no ``.tolist()``, no
+synchronization (the runtime's checked mode is the one exception, and it
+is off unless asked for).
 
 Outputs are allocated with ``torch.empty``: the kernels write every element,
 zeros included for the dW of an empty group.
@@ -50,6 +51,10 @@ __all__ = [
     "quantize_fp8_rowwise",
     "scaled_grouped_mm_grad_weight",
 ]
+
+#: Whether Triton is installed: the fp8 weight gradient's operands are then
+#: quantized by kernels of our own on CUDA tensors (mggemm._quantize_kernels).
+_HAS_TRITON = importlib.util.find_spec("triton") is not None
 
 
 def _spec(name: str, t: torch.Tensor, real: bool) -> TensorSpec:
@@ -419,11 +424,6 @@ def _transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
     out = torch.zeros((q.shape[1], mp), dtype=q.dtype, device=q.device)
     out[:, :q.shape[0]] = q.t()
     return out
-
-
-#: Whether Triton is installed: quantize_fp8_grouped_columns then runs its
-#: own kernels on CUDA tensors (mggemm._quantize_kernels).
-_HAS_TRITON = importlib.util.find_spec("triton") is not None
 
 
 @torch.library.custom_op("mggemm::quantize_fp8_grouped_columns", mutates_args=())
