@@ -87,7 +87,7 @@ mggemmStatus mggemm::runtime::checkProblem(mggemmDtype dtype, int64_t M,
                 mggemmDtypeName(dtype));
   // The fp8 weight gradient reads dY and X transposed: its rows of the
   // dtype are M long, and K-long rows are dW's (bf16).
-  bool transposed = kind == MGGEMM_KIND_GRAD_WEIGHT && scaled;
+  bool transposed = mggemmTakesTransposedOperands(kind, dtype);
   int64_t eb = mggemmElementBytes(dtype);
   // Group sizes and their prefix sums are capped at MGGEMM_MAX_ROWS on the
   // device, so a larger M could be cut silently.

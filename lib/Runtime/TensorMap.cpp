@@ -40,8 +40,7 @@ void describeDims(mggemmKind kind, int32_t operand, mggemmDtype dtype,
     names = kind == MGGEMM_KIND_FORWARD      ? "{N, M}"
             : kind == MGGEMM_KIND_GRAD_INPUT ? "{K, M}"
                                              : "{K, G * N}";
-  else if (kind == MGGEMM_KIND_GRAD_WEIGHT &&
-           !mggemmOperandIsMNMajor(kind, operand, dtype))
+  else if (mggemmTakesTransposedOperands(kind, dtype))
     names = operand == 0 ? "{M, N}" : "{M, K}"; // fp8: dYᵀ and Xᵀ
   else if (operand == 1 && kind != MGGEMM_KIND_GRAD_WEIGHT)
     names = "{K, N, G}";

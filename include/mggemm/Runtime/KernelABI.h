@@ -143,6 +143,15 @@ static inline int mggemmOperandIsMNMajor(mggemmKind kind, int operand,
                       : kind != MGGEMM_KIND_FORWARD;
 }
 
+/* Whether the kernel of `kind` and `dtype` takes dY and X transposed, as
+ * dYᵀ [N, M] and Xᵀ [K, M]: the fp8 grad_weight, whose operands must be
+ * K-major, which for dW is along M. */
+static inline int mggemmTakesTransposedOperands(mggemmKind kind,
+                                                mggemmDtype dtype) {
+  return kind == MGGEMM_KIND_GRAD_WEIGHT &&
+         !mggemmOperandIsMNMajor(kind, 0, dtype);
+}
+
 static inline const char *mggemmKindName(mggemmKind kind) {
   switch (kind) {
   case MGGEMM_KIND_FORWARD:
@@ -231,7 +240,7 @@ static inline int mggemmTensorMapShape(mggemmKind kind, int operand,
   if (kind == MGGEMM_KIND_GRAD_WEIGHT) {
     /* dY [M, N] and X [M, K]; fp8 kernels take them transposed. */
     int64_t columns = operand == 0 ? N : K;
-    int transposed = !mggemmOperandIsMNMajor(kind, operand, dtype);
+    int transposed = mggemmTakesTransposedOperands(kind, dtype);
     dims[0] = transposed ? M : columns;
     dims[1] = transposed ? columns : M;
     return 2;

@@ -47,9 +47,8 @@ problemDims(GroupedGemmOpInterface op) {
 /// M, the rows of the A operand: its first dimension, or its second where
 /// it comes transposed (fp8 grad_weight: dYᵀ [N, M]).
 int64_t rowDimOfA(GroupedGemmOpInterface op) {
-  auto kind = static_cast<mggemmKind>(op.getGemmKind());
-  return kind == MGGEMM_KIND_GRAD_WEIGHT &&
-                 !mggemmOperandIsMNMajor(kind, 0, op.getDtype())
+  return mggemmTakesTransposedOperands(
+             static_cast<mggemmKind>(op.getGemmKind()), op.getDtype())
              ? 1
              : 0;
 }

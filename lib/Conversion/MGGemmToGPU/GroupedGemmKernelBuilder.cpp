@@ -141,7 +141,7 @@ private:
   /// ran 14% slower than one whose groups do not, 6% of it the extra k-block
   /// per group (bench/results/notes.md, v22).
   bool masksStages() const {
-    return spec.kind == MGGEMM_KIND_GRAD_WEIGHT && !aIsMNMajor();
+    return mggemmTakesTransposedOperands(spec.kind, spec.dtype);
   }
   int64_t barrierOffset() const { return mggemmBarrierOffset(tile, eb); }
 
