@@ -403,16 +403,14 @@ def _quantize_grouped_columns_torch(
 ) -> Tuple[torch.Tensor, torch.Tensor]:
     """(q_t, scale) of _quantize_grouped_columns as torch ops: the CPU
     path, and CUDA's where Triton is missing."""
-    (m, c), g = t.shape, sizes.shape[0]
+    m, g = t.shape[0], sizes.shape[0]
     t32 = t.float() if row_scale is None else t.float() * row_scale[:, None]
     # Each row's group: [M] indices, computed on the device (output_size
     # spares repeat_interleave its host read of sum(sizes)).
     group = torch.repeat_interleave(torch.arange(g, device=t.device), sizes, output_size=m)
     scale = _grouped_column_amax(t32, sizes).clamp(min=1e-12) / FP8_E4M3_MAX
     q = (t32 / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
-    q_t = torch.zeros((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
-    q_t[:, :m] = q.t()  # cast and transpose in one copy
-    return q_t, scale
+    return _transpose_padded_torch(q, mp, torch.float8_e4m3fn), scale
 
 
 def _transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
@@ -421,7 +419,13 @@ def _transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
     elsewhere."""
     if q.is_cuda and _HAS_TRITON:
         return _transpose_padded_kernel(q, mp)
-    out = torch.zeros((q.shape[1], mp), dtype=q.dtype, device=q.device)
+    return _transpose_padded_torch(q, mp, q.dtype)
+
+
+def _transpose_padded_torch(q: torch.Tensor, mp: int, dtype: torch.dtype) -> torch.Tensor:
+    """``q`` [M, C] transposed to [C, mp] in ``dtype``, zero columns past M
+    (cast and transpose in one copy)."""
+    out = torch.zeros((q.shape[1], mp), dtype=dtype, device=q.device)
     out[:, :q.shape[0]] = q.t()
     return out
 

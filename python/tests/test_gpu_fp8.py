@@ -236,15 +236,22 @@ def test_fp8_training_gradients(scaling: str, fast_accum: bool) -> None:
     check_close(w.grad, reference_grad_weight(p.dy, p.x, p.sizes), REL_TOL, "bf16 grad_weight")
 
 
-def test_fp8_training_fast_accum_reaches_both_products(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    product = mggemm.ops._scaled_grouped_mm
+def spy_on_fast_accum(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
+    """Wraps ``mggemm.ops.<name>``, whose sixth argument is ``fast_accum``,
+    and returns the list of that argument, one per call."""
+    calls: list[bool] = []
+    product = getattr(mggemm.ops, name)
 
     def spy(*args):  # type: ignore[no-untyped-def]
         calls.append(args[5])
         return product(*args)
 
-    monkeypatch.setattr(mggemm.ops, "_scaled_grouped_mm", spy)
+    monkeypatch.setattr(mggemm.ops, name, spy)
+    return calls
+
+
+def test_fp8_training_fast_accum_reaches_both_products(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = spy_on_fast_accum(monkeypatch, "_scaled_grouped_mm")
     p = make_problem([300, 0, 513, 211], 512, 256, seed=5)
     x = p.x.clone().requires_grad_()
     w = p.w.clone().requires_grad_()
@@ -359,14 +366,7 @@ def test_fp8_training_fp8_grad_weight(scaling: str, fast_accum: bool,
     w_bf16 = p.w.clone().requires_grad_()
     mggemm.grouped_mm_fp8(p.x, w_bf16, p.sizes, scaling=scaling,
                           fast_accum=fast_accum).backward(p.dy)
-    calls = []
-    product = mggemm.ops._scaled_grouped_mm_grad_weight
-
-    def spy(*args):  # type: ignore[no-untyped-def]
-        calls.append(args[5])
-        return product(*args)
-
-    monkeypatch.setattr(mggemm.ops, "_scaled_grouped_mm_grad_weight", spy)
+    calls = spy_on_fast_accum(monkeypatch, "_scaled_grouped_mm_grad_weight")
     x = p.x.clone().requires_grad_()
     w = p.w.clone().requires_grad_()
     y = mggemm.grouped_mm_fp8(x, w, p.sizes, scaling=scaling, fast_accum=fast_accum,
