@@ -24,13 +24,20 @@ import triton.language as tl
 
 from .ops import FP8_E4M3_MAX, _on_device
 
-#: FP8_E4M3_MAX as the kernels see it.
+#: FP8_E4M3_MAX as the kernels see it, and its reciprocal: torch on CUDA
+#: divides a tensor by a Python scalar as a product with the scalar's
+#: reciprocal, so the row kernels compute amax / 448 that way for the same
+#: scale bits.
 _E4M3_MAX = tl.constexpr(FP8_E4M3_MAX)
+_E4M3_MAX_RECIPROCAL = tl.constexpr(1.0 / FP8_E4M3_MAX)
 
 # Tile sizes (rows, columns): bench/results/notes.md, v23.
 _AMAX_ROWS, _AMAX_COLUMNS = 256, 64
 _CAST_ROWS, _CAST_COLUMNS = 32, 64
 _TRANSPOSE_ROWS, _TRANSPOSE_COLUMNS = 64, 256
+# (rows, columns, warps): notes v24.
+_ROWWISE_ROWS, _ROWWISE_COLUMNS, _ROWWISE_WARPS = 4, 1024, 8
+_COLUMNWISE_ROWS, _COLUMNWISE_COLUMNS, _COLUMNWISE_WARPS = 256, 64, 8
 
 
 @triton.jit
@@ -162,3 +169,96 @@ def transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
             _transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8), m, c, mp,
                                     BLOCK_R=_TRANSPOSE_ROWS, BLOCK_C=_TRANSPOSE_COLUMNS)
     return out
+
+
+@triton.jit
+def _rowwise_kernel(t_ptr, q_ptr, scale_ptr, r, c, BLOCK_R: tl.constexpr,
+                    BLOCK_C: tl.constexpr):
+    """Per row of a contiguous [R, C] ``t``: scale = max(amax |t[row]|,
+    1e-12) / 448 and q[row] = fp8(clamp(t[row] / scale)), as
+    ``quantize_fp8_rowwise``'s torch ops compute them on CUDA. Two passes
+    over the program's rows (faster than one pass that keeps them in
+    registers: notes v24). A NaN stays NaN; the amax skips it (torch's
+    would make the whole row NaN)."""
+    rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
+    row_ok = rows < r
+    base = rows.to(tl.int64)[:, None] * c
+    amax = tl.zeros((BLOCK_R,), dtype=tl.float32)
+    for c0 in range(0, c, BLOCK_C):
+        cols = c0 + tl.arange(0, BLOCK_C)
+        mask = row_ok[:, None] & (cols < c)[None, :]
+        a = tl.abs(tl.load(t_ptr + base + cols[None, :], mask=mask, other=0.0).to(tl.float32))
+        amax = tl.maximum(amax, tl.max(a, axis=1))
+    scale = tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
+    tl.store(scale_ptr + rows, scale, mask=row_ok)
+    for c0 in range(0, c, BLOCK_C):
+        cols = c0 + tl.arange(0, BLOCK_C)
+        mask = row_ok[:, None] & (cols < c)[None, :]
+        a = tl.load(t_ptr + base + cols[None, :], mask=mask, other=0.0).to(tl.float32)
+        q = tl.clamp(tl.div_rn(a, scale[:, None]), -_E4M3_MAX, _E4M3_MAX,
+                     propagate_nan=tl.PropagateNan.ALL)
+        tl.store(q_ptr + base + cols[None, :], q.to(q_ptr.dtype.element_ty), mask=mask)
+
+
+@triton.jit
+def _columnwise_transposed_kernel(w_ptr, q_ptr, scale_ptr, n, k, BLOCK_N: tl.constexpr,
+                                  BLOCK_K: tl.constexpr):
+    """For w [G, N, K] contiguous: quantize_fp8_rowwise of Wᵀ [G, K, N]
+    without forming it. Program (g, k block): scale[g, k] = max(amax over n
+    of |w[g, n, k]|, 1e-12) / 448, then q[g, k, n] = fp8(clamp(w[g, n, k] /
+    scale[g, k])), tiles read along K and stored along N. Two passes over
+    the program's columns; NaN as in ``_rowwise_kernel``."""
+    g = tl.program_id(1)
+    cols = tl.program_id(0) * BLOCK_K + tl.arange(0, BLOCK_K)
+    col_ok = cols < k
+    w_base = w_ptr + g.to(tl.int64) * n * k
+    q_base = q_ptr + g.to(tl.int64) * k * n
+    amax = tl.zeros((BLOCK_K,), dtype=tl.float32)
+    for n0 in range(0, n, BLOCK_N):
+        rows = n0 + tl.arange(0, BLOCK_N)
+        mask = (rows < n)[:, None] & col_ok[None, :]
+        a = tl.load(w_base + rows.to(tl.int64)[:, None] * k + cols[None, :], mask=mask, other=0.0)
+        amax = tl.maximum(amax, tl.max(tl.abs(a.to(tl.float32)), axis=0))
+    scale = tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
+    tl.store(scale_ptr + g.to(tl.int64) * k + cols, scale, mask=col_ok)
+    for n0 in range(0, n, BLOCK_N):
+        rows = n0 + tl.arange(0, BLOCK_N)
+        mask = (rows < n)[:, None] & col_ok[None, :]
+        a = tl.load(w_base + rows.to(tl.int64)[:, None] * k + cols[None, :], mask=mask,
+                    other=0.0).to(tl.float32)
+        q = tl.clamp(tl.div_rn(a, scale[None, :]), -_E4M3_MAX, _E4M3_MAX,
+                     propagate_nan=tl.PropagateNan.ALL)
+        tl.store(q_base + cols.to(tl.int64)[None, :] * n + rows[:, None],
+                 q.to(q_ptr.dtype.element_ty), mask=mask)
+
+
+def quantize_rowwise(t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``quantize_fp8_rowwise(t)`` for a CUDA ``t`` [..., C] with the kernel
+    above: q like ``t`` (contiguous), scale [...]."""
+    t = t.contiguous()
+    c = t.shape[-1]
+    r = t.numel() // c if c else 0
+    q = torch.empty(t.shape, dtype=torch.float8_e4m3fn, device=t.device)
+    scale = torch.empty(t.shape[:-1], dtype=torch.float32, device=t.device)
+    if r > 0 and c > 0:
+        with _on_device(t.device):
+            _rowwise_kernel[(triton.cdiv(r, _ROWWISE_ROWS),)](
+                t, q, scale, r, c, BLOCK_R=_ROWWISE_ROWS, BLOCK_C=_ROWWISE_COLUMNS,
+                num_warps=_ROWWISE_WARPS)
+    return q, scale
+
+
+def quantize_rowwise_transposed(w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``quantize_fp8_rowwise(w.transpose(1, 2))`` for a CUDA ``w`` [G, N,
+    K]: q [G, K, N] contiguous, scale [G, K]."""
+    w = w.contiguous()
+    g, n, k = w.shape
+    q = torch.empty((g, k, n), dtype=torch.float8_e4m3fn, device=w.device)
+    scale = torch.empty((g, k), dtype=torch.float32, device=w.device)
+    if g > 0 and n > 0 and k > 0:
+        with _on_device(w.device):
+            grid = (triton.cdiv(k, _COLUMNWISE_COLUMNS), g)
+            _columnwise_transposed_kernel[grid](w, q, scale, n, k, BLOCK_N=_COLUMNWISE_ROWS,
+                                                BLOCK_K=_COLUMNWISE_COLUMNS,
+                                                num_warps=_COLUMNWISE_WARPS)
+    return q, scale

@@ -258,7 +258,18 @@ def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         qdy, sdy = quantize_fp8_rowwise(dy)                              # [M, N], [M]
         qwt, swt = quantize_fp8_rowwise(w.transpose(1, 2).contiguous())  # [G, K, N], [G, K]
         dx = grouped_mm(qdy, qwt, sizes, scale_x=sdy, scale_w=swt)       # [M, K] bf16
+
+    On CUDA tensors, where Triton is installed, one tiled kernel does it
+    (``mggemm._quantize_kernels``), with the same bits as the torch ops
+    used elsewhere.
     """
+    if t.is_cuda and _HAS_TRITON and t.dim() > 0 and t.shape[-1] > 0:
+        return _quantize_rowwise_kernel(t)
+    return _quantize_rowwise_torch(t)
+
+
+def _quantize_rowwise_torch(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """quantize_fp8_rowwise as torch ops."""
     t32 = t.float()
     amax = t32.abs().amax(dim=-1).clamp(min=1e-12)
     scale = amax / FP8_E4M3_MAX
@@ -459,8 +470,45 @@ def _transpose_padded_kernel_fake(q: torch.Tensor, mp: int) -> torch.Tensor:
     return q.new_empty((q.shape[1], mp))
 
 
+@torch.library.custom_op("mggemm::quantize_fp8_rowwise", mutates_args=())
+def _quantize_rowwise_kernel(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    from ._quantize_kernels import quantize_rowwise
+
+    return quantize_rowwise(t)
+
+
+@_quantize_rowwise_kernel.register_fake
+def _quantize_rowwise_kernel_fake(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    return (t.new_empty(t.shape, dtype=torch.float8_e4m3fn),
+            t.new_empty(t.shape[:-1], dtype=torch.float32))
+
+
+@torch.library.custom_op("mggemm::quantize_fp8_rowwise_transposed", mutates_args=())
+def _quantize_rowwise_transposed_kernel(w: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    from ._quantize_kernels import quantize_rowwise_transposed
+
+    return quantize_rowwise_transposed(w)
+
+
+@_quantize_rowwise_transposed_kernel.register_fake
+def _quantize_rowwise_transposed_kernel_fake(
+    w: torch.Tensor,
+) -> Tuple[torch.Tensor, torch.Tensor]:
+    g, n, k = w.shape
+    return (w.new_empty((g, k, n), dtype=torch.float8_e4m3fn),
+            w.new_empty((g, k), dtype=torch.float32))
+
+
+def _quantize_rowwise_transposed(w: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """quantize_fp8_rowwise of Wᵀ [G, K, N] for w [G, N, K]: one kernel on
+    CUDA where Triton is installed, the compiled torch ops elsewhere."""
+    if w.is_cuda and _HAS_TRITON and w.numel() > 0:
+        return _quantize_rowwise_transposed_kernel(w)
+    return _quantize_fused(w.transpose(1, 2), "row")
+
+
 _QUANTIZERS: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {
-    "row": quantize_fp8_rowwise,
+    "row": _quantize_rowwise_torch,
     "block": quantize_fp8_blockwise,
 }
 _fused_quantizers: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {}
@@ -472,6 +520,8 @@ def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, ...]:
     transpose, fused by torch.compile), compiled on first use for dynamic
     shapes. Eager ops cost more than the fp8 GEMM saves at small expert
     shapes."""
+    if scaling == "row" and t.is_cuda and _HAS_TRITON:
+        return quantize_fp8_rowwise(t)  # its own kernel already
     if scaling not in _fused_quantizers:
         _fused_quantizers[scaling] = torch.compile(_QUANTIZERS[scaling], dynamic=True)
     return _fused_quantizers[scaling](t)
@@ -516,7 +566,7 @@ class _Fp8GroupedMm(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             qdy, sdy = _quantize_fused(dy, ctx.scaling)
             if ctx.scaling == "row":
-                qwt, swt = _quantize_fused(w.transpose(1, 2), "row")
+                qwt, swt = _quantize_rowwise_transposed(w)
             else:
                 qwt, swt = w.transpose(1, 2).contiguous(), sw.transpose(1, 2).contiguous()
             dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes, ctx.fast_accum).to(ctx.x_dtype)

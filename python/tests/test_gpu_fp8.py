@@ -185,6 +185,57 @@ def test_transpose_fp8_padded_kernel_matches_torch(m: int, c: int) -> None:
     assert got.shape == (c, mp) and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
 
 
+@pytest.mark.parametrize("shape", [(1137, 264), (4096, 7168), (3, 16), (0, 64), (8, 512, 2048),
+                                   (2, 40, 2100)])
+def test_quantize_rowwise_kernel_matches_torch_ops(shape) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("triton")
+    gen = torch.Generator(device="cpu").manual_seed(13)
+    t = (torch.randn(*shape, generator=gen) * 20).to(torch.bfloat16).cuda()
+    if t.numel():
+        t.view(-1, shape[-1])[0] = 0  # an all-zero row: the tiny scale
+    got = mggemm.ops._quantize_rowwise_kernel(t)
+    want = mggemm.ops._quantize_rowwise_torch(t)
+    assert got[0].shape == want[0].shape and got[1].shape == want[1].shape
+    assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
+    assert torch.equal(got[1], want[1])
+
+
+@pytest.mark.parametrize("shape", [(8, 512, 2048), (3, 40, 72), (1, 4096, 7168), (2, 130, 64)])
+def test_quantize_rowwise_transposed_kernel_matches_torch_ops(shape) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("triton")
+    gen = torch.Generator(device="cpu").manual_seed(14)
+    w = (torch.randn(*shape, generator=gen) * 0.05).to(torch.bfloat16).cuda()
+    w[0, :, 1] = 0  # an all-zero column: the tiny scale
+    got = mggemm.ops._quantize_rowwise_transposed_kernel(w)
+    want = mggemm.ops._quantize_rowwise_torch(w.transpose(1, 2))
+    assert got[0].shape == want[0].shape and got[0].is_contiguous()
+    assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
+    assert torch.equal(got[1], want[1])
+
+
+def test_quantize_rowwise_kernels_keep_nan() -> None:
+    # NaN comes out NaN; the other rows keep the torch ops' bits.
+    pytest.importorskip("triton")
+    t = make_problem([300, 200], 64, 32, seed=12).x.clone()
+    t[7, 5] = float("nan")
+    q, s = mggemm.ops._quantize_rowwise_kernel(t)
+    want = mggemm.ops._quantize_rowwise_torch(t)
+    assert torch.isnan(q[7, 5].float()) and torch.isfinite(s).all()
+    rest = torch.arange(t.shape[0], device="cuda") != 7
+    assert torch.equal(q[rest].view(torch.uint8), want[0][rest].view(torch.uint8))
+    w = make_problem([30], 48, 40, seed=12).w.clone()
+    w[0, 3, 9] = float("nan")
+    qwt, _ = mggemm.ops._quantize_rowwise_transposed_kernel(w)
+    assert torch.isnan(qwt[0, 9, 3].float()) and torch.isfinite(qwt[0, 8].float()).all()
+
+
+def test_quantize_rowwise_kernels_opcheck() -> None:
+    pytest.importorskip("triton")
+    p = make_problem([100, 0, 60], 96, 32, seed=9)
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_rowwise.default, (p.x,))
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_rowwise_transposed.default, (p.w,))
+
+
 def test_quantize_grouped_columns_keeps_nan() -> None:
     # A NaN must not come out as a finite fp8 value (a silent wrong dW).
     t = make_problem([300, 200], 64, 32, seed=12).dy.clone()
