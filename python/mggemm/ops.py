@@ -3,8 +3,10 @@
 Five ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
 ``mggemm::grouped_mm_grad_weight`` and the fp8 ``mggemm::scaled_grouped_mm``
 and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
-``torch.library.custom_op`` (as are the Triton kernels of the fp8 weight
-gradient's operands, ``mggemm::quantize_fp8_grouped_columns`` and
+``torch.library.custom_op`` (as are the Triton kernels of the fp8
+quantizers, ``mggemm::quantize_fp8_rowwise``,
+``mggemm::quantize_fp8_rowwise_transposed``,
+``mggemm::quantize_fp8_grouped_columns`` and
 ``mggemm::transpose_fp8_padded``) so that torch.compile treats each
 as one opaque node (no graph break) and shape propagation runs the fake
 implementations below instead of the kernels. Each launch goes on
@@ -17,15 +19,21 @@ is off unless asked for).
 Outputs are allocated with ``torch.empty``: the kernels write every element,
 zeros included for the dW of an empty group.
 
+In plain eager calls (not traced by torch.compile, no dispatch mode such
+as FakeTensorMode active, plain tensors, no autograd to record) each op
+runs its implementation directly: the custom op's dispatch costs 20-30 µs
+of host time a call, as much as the implementation itself (notes v24).
+
 (No ``from __future__ import annotations`` here: custom_op infers the op
 schema from real annotation objects.)
 """
 
 import contextlib
 import importlib.util
-from typing import Callable, ContextManager, Dict, Optional, Tuple
+from typing import Any, Callable, ContextManager, Dict, Optional, Tuple
 
 import torch
+from torch.utils._python_dispatch import _get_current_dispatch_mode
 
 from ._checks import (
     FP8_M_ALIGNMENT,
@@ -89,10 +97,45 @@ def _on_device(device: torch.device) -> ContextManager[object]:
     return torch.cuda.device(device)
 
 
+#: Tensor types an op's implementation may take directly.
+_PLAIN_TENSORS = (torch.Tensor, torch.nn.Parameter)
+
+
+def _plain_eager_call(args: Tuple[Any, ...]) -> bool:
+    """Whether calling an op's implementation on ``args`` does what calling
+    the op would: no torch.compile tracing, no dispatch mode, CUDA tensors
+    of no subclass (FakeTensor, DTensor, ...; meta tensors take the fake
+    implementation), and no autograd to record."""
+    if torch.compiler.is_compiling() or _get_current_dispatch_mode() is not None:
+        return False
+    grad = torch.is_grad_enabled()
+    return all(type(a) in _PLAIN_TENSORS and a.is_cuda and not (grad and a.requires_grad)
+               for a in args if isinstance(a, torch.Tensor))
+
+
+class _Op:
+    """The custom op ``mggemm::<name>`` on ``impl``, which a call runs
+    directly where ``_plain_eager_call`` allows. ``register_fake`` and
+    ``register_autograd`` are the op's."""
+
+    def __init__(self, name: str, impl: Callable[..., Any]) -> None:
+        self.impl = impl
+        self.op = torch.library.custom_op(f"mggemm::{name}", impl, mutates_args=())
+        self.register_fake = self.op.register_fake
+        self.register_autograd = self.op.register_autograd
+
+    def __call__(self, *args: Any) -> Any:
+        return self.impl(*args) if _plain_eager_call(args) else self.op(*args)
+
+
+def _custom_op(name: str) -> Callable[[Callable[..., Any]], _Op]:
+    return lambda impl: _Op(name, impl)
+
+
 # --------------------------------------------------------------- forward
 
 
-@torch.library.custom_op("mggemm::grouped_mm", mutates_args=())
+@_custom_op("grouped_mm")
 def _grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
     p = check_forward(_spec("x", x, True), _spec("w", w, True), _spec("sizes", sizes, True))
     y = torch.empty((p.M, p.N), dtype=x.dtype, device=x.device)
@@ -114,7 +157,7 @@ def _grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> t
 # ------------------------------------------------------------ grad input
 
 
-@torch.library.custom_op("mggemm::grouped_mm_grad_input", mutates_args=())
+@_custom_op("grouped_mm_grad_input")
 def _grouped_mm_grad_input(dy: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
     p = check_grad_input(_spec("dy", dy, True), _spec("w", w, True), _spec("sizes", sizes, True))
     dx = torch.empty((p.M, p.K), dtype=dy.dtype, device=dy.device)
@@ -136,7 +179,7 @@ def _grouped_mm_grad_input_fake(dy: torch.Tensor, w: torch.Tensor, sizes: torch.
 # ----------------------------------------------------------- grad weight
 
 
-@torch.library.custom_op("mggemm::grouped_mm_grad_weight", mutates_args=())
+@_custom_op("grouped_mm_grad_weight")
 def _grouped_mm_grad_weight(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
     p = check_grad_weight(_spec("dy", dy, True), _spec("x", x, True), _spec("sizes", sizes, True))
     if p.M == 0:
@@ -174,7 +217,7 @@ def _scaled_kernel_dtype(scale_x: torch.Tensor, fast_accum: bool) -> Dtype:
     return Dtype.E4M3_FAST if fast_accum else Dtype.E4M3
 
 
-@torch.library.custom_op("mggemm::scaled_grouped_mm", mutates_args=())
+@_custom_op("scaled_grouped_mm")
 def _scaled_grouped_mm(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
                        scale_w: torch.Tensor, sizes: torch.Tensor,
                        fast_accum: bool = False) -> torch.Tensor:
@@ -208,7 +251,7 @@ def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Ten
     return x.new_empty((p.M, p.N), dtype=torch.bfloat16)
 
 
-@torch.library.custom_op("mggemm::scaled_grouped_mm_grad_weight", mutates_args=())
+@_custom_op("scaled_grouped_mm_grad_weight")
 def _scaled_grouped_mm_grad_weight(dy_t: torch.Tensor, x_t: torch.Tensor,
                                    scale_dy: torch.Tensor, scale_x: torch.Tensor,
                                    sizes: torch.Tensor, fast_accum: bool = False) -> torch.Tensor:
@@ -441,7 +484,7 @@ def _transpose_padded_torch(q: torch.Tensor, mp: int, dtype: torch.dtype) -> tor
     return out
 
 
-@torch.library.custom_op("mggemm::quantize_fp8_grouped_columns", mutates_args=())
+@_custom_op("quantize_fp8_grouped_columns")
 def _quantize_grouped_columns_kernels(
     t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor]
 ) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -458,7 +501,7 @@ def _quantize_grouped_columns_kernels_fake(
             t.new_empty((sizes.shape[0], t.shape[1]), dtype=torch.float32))
 
 
-@torch.library.custom_op("mggemm::transpose_fp8_padded", mutates_args=())
+@_custom_op("transpose_fp8_padded")
 def _transpose_padded_kernel(q: torch.Tensor, mp: int) -> torch.Tensor:
     from ._quantize_kernels import transpose_padded
 
@@ -470,7 +513,7 @@ def _transpose_padded_kernel_fake(q: torch.Tensor, mp: int) -> torch.Tensor:
     return q.new_empty((q.shape[1], mp))
 
 
-@torch.library.custom_op("mggemm::quantize_fp8_rowwise", mutates_args=())
+@_custom_op("quantize_fp8_rowwise")
 def _quantize_rowwise_kernel(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     from ._quantize_kernels import quantize_rowwise
 
@@ -483,7 +526,7 @@ def _quantize_rowwise_kernel_fake(t: torch.Tensor) -> Tuple[torch.Tensor, torch.
             t.new_empty(t.shape[:-1], dtype=torch.float32))
 
 
-@torch.library.custom_op("mggemm::quantize_fp8_rowwise_transposed", mutates_args=())
+@_custom_op("quantize_fp8_rowwise_transposed")
 def _quantize_rowwise_transposed_kernel(w: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     from ._quantize_kernels import quantize_rowwise_transposed
 
@@ -587,9 +630,9 @@ def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
     """``grouped_mm`` for bf16 x [M, K] and w [G, N, K] computed in fp8
     (differentiable): forward and input gradient quantize their operands to
     float8_e4m3fn and run the scaled fp8 kernels; the weight gradient stays
-    bf16 unless ``fp8_grad_weight=True``, which computes it with
-    ``grouped_mm_grad_weight_fp8`` (dY and X quantized per group and column,
-    for either ``scaling``). ``scaling`` "row" scales each row
+    bf16 unless ``fp8_grad_weight=True``, which computes it in fp8 too (with
+    row scaling on the forward's fp8 X, with block scaling as
+    ``grouped_mm_grad_weight_fp8``). ``scaling`` "row" scales each row
     (``quantize_fp8_rowwise``), "block" each 1 x 128 block of x and dY and
     each 128 x 128 block of w (``quantize_fp8_blockwise``; DeepSeek-V3's
     recipe). ``fast_accum=True`` (row scaling only) runs every fp8 product

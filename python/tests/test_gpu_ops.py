@@ -149,6 +149,30 @@ def test_opcheck() -> None:
     torch.library.opcheck(torch.ops.mggemm.grouped_mm_grad_weight.default, (p.dy, p.x, p.sizes))
 
 
+def test_plain_eager_calls_run_the_implementation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain eager calls skip the custom op's dispatch (host time); autograd
+    to record and dispatch modes take the op."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class PassThrough(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            return func(*args, **(kwargs or {}))
+
+    def refuse(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("went through the custom op")
+
+    p = make_problem([30, 0, 50], 64, 32, seed=3)
+    want = mggemm.grouped_mm(p.x, p.w, p.sizes)
+    monkeypatch.setattr(mggemm.ops._grouped_mm, "op", refuse)
+    assert torch.equal(mggemm.grouped_mm(p.x, p.w, p.sizes), want)
+    with torch.no_grad():
+        mggemm.grouped_mm(p.x.clone().requires_grad_(), p.w, p.sizes)
+    with pytest.raises(AssertionError, match="custom op"):
+        mggemm.grouped_mm(p.x.clone().requires_grad_(), p.w, p.sizes)
+    with pytest.raises(AssertionError, match="custom op"), PassThrough():
+        mggemm.grouped_mm(p.x, p.w, p.sizes)
+
+
 class Experts(torch.nn.Module):
     """Two grouped GEMMs with an activation between: an expert MLP."""
 

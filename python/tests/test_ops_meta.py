@@ -81,3 +81,11 @@ def test_seed_compat_layouts_on_meta() -> None:
     w2g = meta(G * N, K, grad=True)
     mggemm.mg_grouped_gemm(meta(M, K), w2g, sizes_meta()).sum().backward()
     assert w2g.grad.shape == (G * N, K)
+
+
+def test_meta_and_cpu_tensors_take_the_custom_op() -> None:
+    # Only plain CUDA tensors run an op's implementation directly.
+    from mggemm.ops import _plain_eager_call
+
+    assert not _plain_eager_call((meta(M, K), meta(G, N, K), sizes_meta()))
+    assert not _plain_eager_call((torch.zeros(2), 3))
