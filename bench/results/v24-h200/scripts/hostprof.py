@@ -1,4 +1,4 @@
-"""v24 run 5: host time of the training steps and their parts with plain
+"""v24 runs 5-6: host time of the training steps and their parts with plain
 eager calls running the ops' implementations directly (ops._Op), on a
 problem small enough that the GPU waits for the host (M=512, N=K=256,
 G=8): each op through the wrapper, its custom op (.op) and its
