@@ -33,7 +33,13 @@ import importlib.util
 from typing import Any, Callable, ContextManager, Dict, Optional, Tuple
 
 import torch
-from torch.utils._python_dispatch import _get_current_dispatch_mode
+
+try:
+    from torch.utils._python_dispatch import _get_current_dispatch_mode
+except ImportError:  # a torch without it (a private name): every call takes the op
+
+    def _get_current_dispatch_mode() -> object:
+        return True
 
 from ._checks import (
     FP8_M_ALIGNMENT,
