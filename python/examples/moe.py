@@ -70,6 +70,7 @@ class Config:
     eval_batches: int = 4
     seed: int = 0
     compile: bool = False
+    compile_mode: str = "default"  # torch.compile's mode with --compile, e.g. reduce-overhead
 
 
 # ------------------------------------------------------------------ data
@@ -270,7 +271,8 @@ class Trainer:
                                      weight_decay=0.0, fused=device.type == "cuda")
         self.sched = torch.optim.lr_scheduler.LambdaLR(
             self.opt, lambda s: min(1.0, (s + 1) / max(1, cfg.warmup)))
-        self.step_fn = torch.compile(self._loss) if cfg.compile else self._loss
+        self.step_fn = (torch.compile(self._loss, mode=cfg.compile_mode) if cfg.compile
+                        else self._loss)
         self.history = History(backend)
         self.device = device
 
