@@ -565,12 +565,13 @@ _fused_quantizers: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {}
 
 def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, ...]:
     """quantize_fp8_rowwise or quantize_fp8_blockwise (``scaling`` "row" or
-    "block") as generated kernels (amax, scale, cast, and for Wᵀ the
+    "block"): row scaling on CUDA where Triton is installed runs our kernel;
+    otherwise generated kernels (amax, scale, cast, and for Wᵀ the
     transpose, fused by torch.compile), compiled on first use for dynamic
     shapes. Eager ops cost more than the fp8 GEMM saves at small expert
     shapes."""
     if scaling == "row" and t.is_cuda and _HAS_TRITON:
-        return quantize_fp8_rowwise(t)  # its own kernel already
+        return quantize_fp8_rowwise(t)
     if scaling not in _fused_quantizers:
         _fused_quantizers[scaling] = torch.compile(_QUANTIZERS[scaling], dynamic=True)
     return _fused_quantizers[scaling](t)
