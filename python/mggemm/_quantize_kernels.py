@@ -1,7 +1,9 @@
-"""Triton kernels for the fp8 weight gradient's operands on CUDA tensors:
-``quantize_fp8_grouped_columns``'s per-group column amax and scaled cast
-stored transposed (each one tiled pass over ``t``, optionally times a
-scale per row), and a byte transpose of an fp8 [M, C] to [C, Mp].
+"""Triton kernels of the fp8 quantizers on CUDA tensors: for the fp8
+weight gradient's operands, ``quantize_fp8_grouped_columns``'s per-group
+column amax and scaled cast stored transposed (each one tiled pass over
+``t``, optionally times a scale per row) and a byte transpose of an fp8
+[M, C] to [C, Mp]; ``quantize_fp8_rowwise``'s row kernel; and the row
+quantization of Wᵀ [G, K, N] read from W [G, N, K].
 
 The fp8 weight gradient reads both operands K-major, which for dW is along
 M: ``t`` [M, C] must come out as fp8 [C, Mp]. As torch ops, even compiled,
@@ -12,8 +14,9 @@ and stores it along M, so both sides are coalesced; each row's group
 comes from a binary search of the group ends inside the kernels.
 
 Imported only where a CUDA tensor is quantized and Triton is installed
-(``ops._quantize_grouped_columns_kernels`` and ``ops._transpose_padded_kernel``,
-custom ops); elsewhere the torch ops run.
+(by the custom ops ``ops._quantize_grouped_columns_kernels``,
+``ops._transpose_padded_kernel``, ``ops._quantize_rowwise_kernel`` and
+``ops._quantize_rowwise_transposed_kernel``); elsewhere the torch ops run.
 """
 
 from typing import Optional
@@ -66,6 +69,15 @@ def _load_scaled(t_ptr, row_scale_ptr, offsets, rows, row_ok, col_ok,
 
 
 @triton.jit
+def _scaled_to_e4m3_range(a, scale):
+    """clamp(a / scale) to e4m3's range, in f32, for the cast: the division
+    rounds to nearest, as torch's does, and a NaN stays NaN (torch's clamp
+    keeps it; by default tl.clamp would not)."""
+    return tl.clamp(tl.div_rn(a, scale), -_E4M3_MAX, _E4M3_MAX,
+                    propagate_nan=tl.PropagateNan.ALL)
+
+
+@triton.jit
 def _transpose_kernel(q_ptr, out_ptr, m, c, mp, BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
     """out[col, row] = q[row, col] (bytes, ``q`` contiguous [M, C]) for rows
     < Mp, zeros past M."""
@@ -109,9 +121,9 @@ def _scaled_cast_transpose_kernel(t_ptr, row_scale_ptr, ends_ptr, scale_ptr, q_p
     """q[col, row] = fp8(clamp(t[row, col] (times row_scale[row] if given)
     / scale[group(row), col])) for rows < Mp (rows past M are zeros); a tile
     can straddle groups, so each row's scales are gathered from its group's.
-    The division rounds to nearest, as torch's does. (A NaN in ``t`` stays
-    NaN, but unlike torch's amax the tile maxima skip it, so it does not
-    turn its whole column NaN.)"""
+    (``_scaled_to_e4m3_range``; a NaN in ``t`` stays NaN, but unlike
+    torch's amax the tile maxima skip it, so it does not turn its whole
+    column NaN.)"""
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
     col_ok = cols < c
@@ -120,10 +132,8 @@ def _scaled_cast_transpose_kernel(t_ptr, row_scale_ptr, ends_ptr, scale_ptr, q_p
     group = _row_groups(ends_ptr, rows, g, LOG_G)
     scale = tl.load(scale_ptr + group[:, None] * c + cols[None, :], mask=col_ok[None, :],
                     other=1.0)
-    # NaN stays NaN (torch's clamp keeps it; by default tl.clamp would not).
-    q = tl.clamp(tl.div_rn(a, scale), -_E4M3_MAX, _E4M3_MAX,
-                 propagate_nan=tl.PropagateNan.ALL)
     q_offsets = cols.to(tl.int64)[None, :] * mp + rows[:, None]
+    q = _scaled_to_e4m3_range(a, scale)
     tl.store(q_ptr + q_offsets, q.to(q_ptr.dtype.element_ty),
              mask=(rows < mp)[:, None] & col_ok[None, :])
 
@@ -195,8 +205,7 @@ def _rowwise_kernel(t_ptr, q_ptr, scale_ptr, r, c, BLOCK_R: tl.constexpr,
         cols = c0 + tl.arange(0, BLOCK_C)
         mask = row_ok[:, None] & (cols < c)[None, :]
         a = tl.load(t_ptr + base + cols[None, :], mask=mask, other=0.0).to(tl.float32)
-        q = tl.clamp(tl.div_rn(a, scale[:, None]), -_E4M3_MAX, _E4M3_MAX,
-                     propagate_nan=tl.PropagateNan.ALL)
+        q = _scaled_to_e4m3_range(a, scale[:, None])
         tl.store(q_ptr + base + cols[None, :], q.to(q_ptr.dtype.element_ty), mask=mask)
 
 
@@ -226,8 +235,7 @@ def _columnwise_transposed_kernel(w_ptr, q_ptr, scale_ptr, n, k, BLOCK_N: tl.con
         mask = (rows < n)[:, None] & col_ok[None, :]
         a = tl.load(w_base + rows.to(tl.int64)[:, None] * k + cols[None, :], mask=mask,
                     other=0.0).to(tl.float32)
-        q = tl.clamp(tl.div_rn(a, scale[None, :]), -_E4M3_MAX, _E4M3_MAX,
-                     propagate_nan=tl.PropagateNan.ALL)
+        q = _scaled_to_e4m3_range(a, scale[None, :])
         tl.store(q_base + cols.to(tl.int64)[None, :] * n + rows[:, None],
                  q.to(q_ptr.dtype.element_ty), mask=mask)
 
