@@ -2,8 +2,8 @@
 weight gradient's operands, ``quantize_fp8_grouped_columns``'s per-group
 column amax and scaled cast stored transposed (each one tiled pass over
 ``t``, optionally times a scale per row) and a byte transpose of an fp8
-[M, C] to [C, Mp]; ``quantize_fp8_rowwise``'s row kernel; and the row
-quantization of Wᵀ [G, K, N] read from W [G, N, K].
+[M, C] or [G, N, K] to [C, Mp] or [G, K, N]; and ``quantize_fp8_rowwise``'s
+row kernel, optionally times per-group column scales.
 
 The fp8 weight gradient reads both operands K-major, which for dW is along
 M: ``t`` [M, C] must come out as fp8 [C, Mp]. As torch ops, even compiled,
@@ -15,8 +15,8 @@ comes from a binary search of the group ends inside the kernels.
 
 Imported only where a CUDA tensor is quantized and Triton is installed
 (by the custom ops ``ops._quantize_grouped_columns_kernels``,
-``ops._transpose_padded_kernel``, ``ops._quantize_rowwise_kernel`` and
-``ops._quantize_rowwise_transposed_kernel``); elsewhere the torch ops run.
+``ops._transpose_padded_kernel`` and ``ops._quantize_rowwise_kernel``);
+elsewhere the torch ops run.
 """
 
 from typing import Optional
@@ -38,9 +38,8 @@ _E4M3_MAX_RECIPROCAL = tl.constexpr(1.0 / FP8_E4M3_MAX)
 _AMAX_ROWS, _AMAX_COLUMNS = 256, 64
 _CAST_ROWS, _CAST_COLUMNS = 32, 64
 _TRANSPOSE_ROWS, _TRANSPOSE_COLUMNS = 64, 256
-# (rows, columns, warps): notes v24.
+# Rows, columns, warps: notes v24.
 _ROWWISE_ROWS, _ROWWISE_COLUMNS, _ROWWISE_WARPS = 4, 1024, 8
-_COLUMNWISE_ROWS, _COLUMNWISE_COLUMNS, _COLUMNWISE_WARPS = 256, 64, 8
 
 
 @triton.jit
@@ -79,8 +78,11 @@ def _scaled_to_e4m3_range(a, scale):
 
 @triton.jit
 def _transpose_kernel(q_ptr, out_ptr, m, c, mp, BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
-    """out[col, row] = q[row, col] (bytes, ``q`` contiguous [M, C]) for rows
-    < Mp, zeros past M."""
+    """out[b, col, row] = q[b, row, col] (bytes, ``q`` contiguous [B, M, C],
+    ``b`` the grid's third axis) for rows < Mp, zeros past M."""
+    batch = tl.program_id(2).to(tl.int64)
+    q_ptr += batch * m * c
+    out_ptr += batch * c * mp
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
     col_ok = cols < c
@@ -169,23 +171,27 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
 
 
 def transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
-    """``q`` [M, C] (1-byte elements) transposed to [C, mp], zeros past M."""
-    m, c = q.shape
-    out = torch.empty((c, mp), dtype=q.dtype, device=q.device)
-    if mp > 0:
+    """``q`` [M, C] or [B, M, C] (1-byte elements) transposed to [C, mp] or
+    [B, C, mp], zeros past M."""
+    *batch, m, c = q.shape
+    out = torch.empty((*batch, c, mp), dtype=q.dtype, device=q.device)
+    b = out.numel() // (c * mp) if c * mp else 0
+    if b > 0:
         q = q.contiguous()
         with _on_device(q.device):
-            grid = (triton.cdiv(mp, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS))
+            grid = (triton.cdiv(mp, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS), b)
             _transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8), m, c, mp,
                                     BLOCK_R=_TRANSPOSE_ROWS, BLOCK_C=_TRANSPOSE_COLUMNS)
     return out
 
 
 @triton.jit
-def _rowwise_kernel(t_ptr, q_ptr, scale_ptr, r, c, BLOCK_R: tl.constexpr,
-                    BLOCK_C: tl.constexpr):
-    """Per row of a contiguous [R, C] ``t``: scale = max(amax |t[row]|,
-    1e-12) / 448 and q[row] = fp8(clamp(t[row] / scale)), as
+def _rowwise_kernel(t_ptr, column_scale_ptr, ends_ptr, q_ptr, scale_ptr, r, c, g,
+                    HAS_COLUMN_SCALE: tl.constexpr, LOG_G: tl.constexpr,
+                    BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
+    """Per row of a contiguous [R, C] ``t`` (times column_scale[group(row)]
+    [C] if HAS_COLUMN_SCALE, one f32 product as the torch ops'): scale =
+    max(amax |row|, 1e-12) / 448 and q[row] = fp8(clamp(row / scale)), as
     ``quantize_fp8_rowwise``'s torch ops compute them on CUDA. Two passes
     over the program's rows (faster than one pass that keeps them in
     registers: notes v24). A NaN stays NaN; the amax skips it (torch's
@@ -193,80 +199,60 @@ def _rowwise_kernel(t_ptr, q_ptr, scale_ptr, r, c, BLOCK_R: tl.constexpr,
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     row_ok = rows < r
     base = rows.to(tl.int64)[:, None] * c
+    if HAS_COLUMN_SCALE:
+        column_scale_ptr += _row_groups(ends_ptr, rows, g, LOG_G).to(tl.int64)[:, None] * c
     amax = tl.zeros((BLOCK_R,), dtype=tl.float32)
     for c0 in range(0, c, BLOCK_C):
         cols = c0 + tl.arange(0, BLOCK_C)
-        mask = row_ok[:, None] & (cols < c)[None, :]
-        a = tl.abs(tl.load(t_ptr + base + cols[None, :], mask=mask, other=0.0).to(tl.float32))
-        amax = tl.maximum(amax, tl.max(a, axis=1))
+        a = _load_row_slice(t_ptr, column_scale_ptr, base, cols, row_ok, c, HAS_COLUMN_SCALE)
+        amax = tl.maximum(amax, tl.max(tl.abs(a), axis=1))
     scale = tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
     tl.store(scale_ptr + rows, scale, mask=row_ok)
     for c0 in range(0, c, BLOCK_C):
         cols = c0 + tl.arange(0, BLOCK_C)
-        mask = row_ok[:, None] & (cols < c)[None, :]
-        a = tl.load(t_ptr + base + cols[None, :], mask=mask, other=0.0).to(tl.float32)
+        a = _load_row_slice(t_ptr, column_scale_ptr, base, cols, row_ok, c, HAS_COLUMN_SCALE)
         q = _scaled_to_e4m3_range(a, scale[:, None])
-        tl.store(q_ptr + base + cols[None, :], q.to(q_ptr.dtype.element_ty), mask=mask)
+        tl.store(q_ptr + base + cols[None, :], q.to(q_ptr.dtype.element_ty),
+                 mask=row_ok[:, None] & (cols < c)[None, :])
 
 
 @triton.jit
-def _columnwise_transposed_kernel(w_ptr, q_ptr, scale_ptr, n, k, BLOCK_N: tl.constexpr,
-                                  BLOCK_K: tl.constexpr):
-    """For w [G, N, K] contiguous: quantize_fp8_rowwise of Wᵀ [G, K, N]
-    without forming it. Program (g, k block): scale[g, k] = max(amax over n
-    of |w[g, n, k]|, 1e-12) / 448, then q[g, k, n] = fp8(clamp(w[g, n, k] /
-    scale[g, k])), tiles read along K and stored along N. Two passes over
-    the program's columns; NaN as in ``_rowwise_kernel``."""
-    g = tl.program_id(1)
-    cols = tl.program_id(0) * BLOCK_K + tl.arange(0, BLOCK_K)
-    col_ok = cols < k
-    w_base = w_ptr + g.to(tl.int64) * n * k
-    q_base = q_ptr + g.to(tl.int64) * k * n
-    amax = tl.zeros((BLOCK_K,), dtype=tl.float32)
-    for n0 in range(0, n, BLOCK_N):
-        rows = n0 + tl.arange(0, BLOCK_N)
-        mask = (rows < n)[:, None] & col_ok[None, :]
-        a = tl.load(w_base + rows.to(tl.int64)[:, None] * k + cols[None, :], mask=mask, other=0.0)
-        amax = tl.maximum(amax, tl.max(tl.abs(a.to(tl.float32)), axis=0))
-    scale = tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
-    tl.store(scale_ptr + g.to(tl.int64) * k + cols, scale, mask=col_ok)
-    for n0 in range(0, n, BLOCK_N):
-        rows = n0 + tl.arange(0, BLOCK_N)
-        mask = (rows < n)[:, None] & col_ok[None, :]
-        a = tl.load(w_base + rows.to(tl.int64)[:, None] * k + cols[None, :], mask=mask,
-                    other=0.0).to(tl.float32)
-        q = _scaled_to_e4m3_range(a, scale[None, :])
-        tl.store(q_base + cols.to(tl.int64)[None, :] * n + rows[:, None],
-                 q.to(q_ptr.dtype.element_ty), mask=mask)
+def _load_row_slice(t_ptr, column_scale_ptr, base, cols, row_ok, c,
+                    HAS_COLUMN_SCALE: tl.constexpr):
+    """Columns ``cols`` of the program's rows in f32 (zeros outside), times
+    their group's column scales if HAS_COLUMN_SCALE (``column_scale_ptr``
+    offset to each row's group)."""
+    mask = row_ok[:, None] & (cols < c)[None, :]
+    a = tl.load(t_ptr + base + cols[None, :], mask=mask, other=0.0).to(tl.float32)
+    if HAS_COLUMN_SCALE:
+        a = a * tl.load(column_scale_ptr + cols[None, :], mask=mask, other=0.0)
+    return a
 
 
-def quantize_rowwise(t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def quantize_rowwise(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
+                     column_scale: Optional[torch.Tensor] = None
+                     ) -> tuple[torch.Tensor, torch.Tensor]:
     """``quantize_fp8_rowwise(t)`` for a CUDA ``t`` [..., C] with the kernel
-    above: q like ``t`` (contiguous), scale [...]."""
+    above: q like ``t`` (contiguous), scale [...]. With ``sizes`` [G] and
+    ``column_scale`` [G, C] (``t`` [M, C], rows sorted by group), of ``t``
+    times each row's group's column scales."""
     t = t.contiguous()
     c = t.shape[-1]
     r = t.numel() // c if c else 0
     q = torch.empty(t.shape, dtype=torch.float8_e4m3fn, device=t.device)
     scale = torch.empty(t.shape[:-1], dtype=torch.float32, device=t.device)
-    if r > 0 and c > 0:
-        with _on_device(t.device):
-            _rowwise_kernel[(triton.cdiv(r, _ROWWISE_ROWS),)](
-                t, q, scale, r, c, BLOCK_R=_ROWWISE_ROWS, BLOCK_C=_ROWWISE_COLUMNS,
-                num_warps=_ROWWISE_WARPS)
-    return q, scale
-
-
-def quantize_rowwise_transposed(w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``quantize_fp8_rowwise(w.transpose(1, 2))`` for a CUDA ``w`` [G, N,
-    K]: q [G, K, N] contiguous, scale [G, K]."""
-    w = w.contiguous()
-    g, n, k = w.shape
-    q = torch.empty((g, k, n), dtype=torch.float8_e4m3fn, device=w.device)
-    scale = torch.empty((g, k), dtype=torch.float32, device=w.device)
-    if g > 0 and n > 0 and k > 0:
-        with _on_device(w.device):
-            grid = (triton.cdiv(k, _COLUMNWISE_COLUMNS), g)
-            _columnwise_transposed_kernel[grid](w, q, scale, n, k, BLOCK_N=_COLUMNWISE_ROWS,
-                                                BLOCK_K=_COLUMNWISE_COLUMNS,
-                                                num_warps=_COLUMNWISE_WARPS)
+    if r == 0 or c == 0:
+        return q, scale
+    has_column_scale = column_scale is not None
+    if has_column_scale:
+        g = sizes.shape[0]
+        ends = torch.cumsum(sizes.clamp(min=0), 0, dtype=torch.int32)
+        column_scale = column_scale.contiguous()
+    else:
+        g, ends, column_scale = 1, scale, scale  # not read without HAS_COLUMN_SCALE
+    with _on_device(t.device):
+        _rowwise_kernel[(triton.cdiv(r, _ROWWISE_ROWS),)](
+            t, column_scale, ends, q, scale, r, c, g, HAS_COLUMN_SCALE=has_column_scale,
+            LOG_G=(g - 1).bit_length(), BLOCK_R=_ROWWISE_ROWS, BLOCK_C=_ROWWISE_COLUMNS,
+            num_warps=_ROWWISE_WARPS)
     return q, scale

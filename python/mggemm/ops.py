@@ -5,7 +5,6 @@ Five ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
 and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
 ``torch.library.custom_op`` (as are the Triton kernels of the fp8
 quantizers, ``mggemm::quantize_fp8_rowwise``,
-``mggemm::quantize_fp8_rowwise_transposed``,
 ``mggemm::quantize_fp8_grouped_columns`` and
 ``mggemm::transpose_fp8_padded``) so that torch.compile treats each
 as one opaque node (no graph break) and shape propagation runs the fake
@@ -308,18 +307,27 @@ def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         qwt, swt = quantize_fp8_rowwise(w.transpose(1, 2).contiguous())  # [G, K, N], [G, K]
         dx = grouped_mm(qdy, qwt, sizes, scale_x=sdy, scale_w=swt)       # [M, K] bf16
 
-    On CUDA tensors, where Triton is installed, one tiled kernel does it
-    (``mggemm._quantize_kernels``), with the same bits as the torch ops
-    used elsewhere.
+    (``grouped_mm_fp8``'s backward reuses the forward's fp8 W instead:
+    ``_grad_input_fp8_on_row_scaled_w``.) On CUDA tensors, where Triton is
+    installed, one tiled kernel does it (``mggemm._quantize_kernels``),
+    with the same bits as the torch ops used elsewhere.
     """
     if t.is_cuda and _HAS_TRITON and t.dim() > 0 and t.shape[-1] > 0:
-        return _quantize_rowwise_kernel(t)
+        return _quantize_rowwise_kernel(t, None, None)
     return _quantize_rowwise_torch(t)
 
 
-def _quantize_rowwise_torch(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    """quantize_fp8_rowwise as torch ops."""
+def _quantize_rowwise_torch(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
+                            column_scale: Optional[torch.Tensor] = None
+                            ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """quantize_fp8_rowwise as torch ops; with ``sizes`` [G] and
+    ``column_scale`` [G, C], of ``t`` [M, C] (rows sorted by group, the
+    sizes summing to M) times each row's group's column scales."""
     t32 = t.float()
+    if column_scale is not None:
+        group = torch.repeat_interleave(torch.arange(sizes.shape[0], device=t.device), sizes,
+                                        output_size=t.shape[0])
+        t32 = t32 * column_scale[group]
     amax = t32.abs().amax(dim=-1).clamp(min=1e-12)
     scale = amax / FP8_E4M3_MAX
     q = (t32 / scale.unsqueeze(-1)).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
@@ -474,19 +482,19 @@ def _quantize_grouped_columns_torch(
 
 
 def _transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
-    """fp8 ``q`` [M, C] transposed to [C, mp] with zero columns past M: a
-    Triton kernel on CUDA where Triton is installed, a torch copy
-    elsewhere."""
+    """fp8 ``q`` [M, C] or [B, M, C] transposed to [C, mp] or [B, C, mp]
+    with zero columns past M: a Triton kernel on CUDA where Triton is
+    installed, a torch copy elsewhere."""
     if q.is_cuda and _HAS_TRITON:
         return _transpose_padded_kernel(q, mp)
     return _transpose_padded_torch(q, mp, q.dtype)
 
 
 def _transpose_padded_torch(q: torch.Tensor, mp: int, dtype: torch.dtype) -> torch.Tensor:
-    """``q`` [M, C] transposed to [C, mp] in ``dtype``, zero columns past M
-    (cast and transpose in one copy)."""
-    out = torch.zeros((q.shape[1], mp), dtype=dtype, device=q.device)
-    out[:, :q.shape[0]] = q.t()
+    """``q`` [M, C] or [B, M, C] transposed to [C, mp] or [B, C, mp] in
+    ``dtype``, zero columns past M (cast and transpose in one copy)."""
+    out = torch.zeros((*q.shape[:-2], q.shape[-1], mp), dtype=dtype, device=q.device)
+    out[..., :q.shape[-2]] = q.transpose(-2, -1)
     return out
 
 
@@ -516,44 +524,24 @@ def _transpose_padded_kernel(q: torch.Tensor, mp: int) -> torch.Tensor:
 
 @_transpose_padded_kernel.register_fake
 def _transpose_padded_kernel_fake(q: torch.Tensor, mp: int) -> torch.Tensor:
-    return q.new_empty((q.shape[1], mp))
+    return q.new_empty((*q.shape[:-2], q.shape[-1], mp))
 
 
 @_custom_op("quantize_fp8_rowwise")
-def _quantize_rowwise_kernel(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+def _quantize_rowwise_kernel(t: torch.Tensor, sizes: Optional[torch.Tensor],
+                             column_scale: Optional[torch.Tensor]
+                             ) -> Tuple[torch.Tensor, torch.Tensor]:
     from ._quantize_kernels import quantize_rowwise
 
-    return quantize_rowwise(t)
+    return quantize_rowwise(t, sizes, column_scale)
 
 
 @_quantize_rowwise_kernel.register_fake
-def _quantize_rowwise_kernel_fake(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+def _quantize_rowwise_kernel_fake(t: torch.Tensor, sizes: Optional[torch.Tensor],
+                                  column_scale: Optional[torch.Tensor]
+                                  ) -> Tuple[torch.Tensor, torch.Tensor]:
     return (t.new_empty(t.shape, dtype=torch.float8_e4m3fn),
             t.new_empty(t.shape[:-1], dtype=torch.float32))
-
-
-@_custom_op("quantize_fp8_rowwise_transposed")
-def _quantize_rowwise_transposed_kernel(w: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    from ._quantize_kernels import quantize_rowwise_transposed
-
-    return quantize_rowwise_transposed(w)
-
-
-@_quantize_rowwise_transposed_kernel.register_fake
-def _quantize_rowwise_transposed_kernel_fake(
-    w: torch.Tensor,
-) -> Tuple[torch.Tensor, torch.Tensor]:
-    g, n, k = w.shape
-    return (w.new_empty((g, k, n), dtype=torch.float8_e4m3fn),
-            w.new_empty((g, k), dtype=torch.float32))
-
-
-def _quantize_rowwise_transposed(w: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    """quantize_fp8_rowwise of Wᵀ [G, K, N] for w [G, N, K]: one kernel on
-    CUDA where Triton is installed, the compiled torch ops elsewhere."""
-    if w.is_cuda and _HAS_TRITON and w.numel() > 0:
-        return _quantize_rowwise_transposed_kernel(w)
-    return _quantize_fused(w.transpose(1, 2), "row")
 
 
 _QUANTIZERS: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {
@@ -580,10 +568,10 @@ def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, ...]:
 class _Fp8GroupedMm(torch.autograd.Function):
     """Y = X W[g]ᵀ through fp8: X and W quantized on the way in, per row or
     per block. The input gradient is the same fp8 product on dY and Wᵀ
-    [G, K, N] (fp8 wgmma reads both operands K-major): row scales need Wᵀ
-    quantized anew, along N; 128 x 128 blocks are the same blocks
-    transposed, so the forward's fp8 weight and its scales are transposed
-    instead. The weight gradient runs in bf16, or with ``fp8_grad_weight``
+    [G, K, N] (fp8 wgmma reads both operands K-major), on the forward's fp8
+    weight, kept for it: with row scales transposed with dY times W's
+    scales (``_grad_input_fp8_on_row_scaled_w``); 128 x 128 blocks are the
+    same blocks transposed, with their scales. The weight gradient runs in bf16, or with ``fp8_grad_weight``
     in fp8: with row scales on the forward's fp8 X, transposed, and dY times
     X's row scales quantized per group and column
     (``_grad_weight_fp8_on_row_scaled_x``); with block scales as
@@ -603,23 +591,22 @@ class _Fp8GroupedMm(torch.autograd.Function):
         # The row-scaled fp8 dW reads the forward's fp8 X: keep it (half of
         # x's bytes) instead of x.
         reuse_qx = fp8_grad_weight and scaling == "row"
-        ctx.save_for_backward(qx if reuse_qx else x, sx if reuse_qx else None,
-                              w if scaling == "row" else qw,
-                              None if scaling == "row" else sw, sizes)
+        ctx.save_for_backward(qx if reuse_qx else x, sx if reuse_qx else None, qw, sw, sizes)
         return _scaled_grouped_mm(qx, qw, sx, sw, sizes, fast_accum)
 
     @staticmethod
     def backward(ctx, dy: torch.Tensor):  # type: ignore[override]
-        x, sx, w, sw, sizes = ctx.saved_tensors  # x is the fp8 X where sx is kept
+        x, sx, qw, sw, sizes = ctx.saved_tensors  # x is the fp8 X where sx is kept
         dy = dy.contiguous()
         dx = dw = None
         if ctx.needs_input_grad[0]:
-            qdy, sdy = _quantize_fused(dy, ctx.scaling)
             if ctx.scaling == "row":
-                qwt, swt = _quantize_rowwise_transposed(w)
+                dx = _grad_input_fp8_on_row_scaled_w(dy, qw, sw, sizes, ctx.fast_accum)
             else:
-                qwt, swt = w.transpose(1, 2).contiguous(), sw.transpose(1, 2).contiguous()
-            dx = _scaled_grouped_mm(qdy, qwt, sdy, swt, sizes, ctx.fast_accum).to(ctx.x_dtype)
+                qdy, sdy = _quantize_fused(dy, "block")
+                dx = _scaled_grouped_mm(qdy, qw.transpose(1, 2).contiguous(), sdy,
+                                        sw.transpose(1, 2).contiguous(), sizes, ctx.fast_accum)
+            dx = dx.to(ctx.x_dtype)
         if ctx.needs_input_grad[1]:
             if sx is not None:
                 dw = _grad_weight_fp8_on_row_scaled_x(dy, x, sx, sizes, ctx.fast_accum)
@@ -693,6 +680,23 @@ def _grad_weight_fp8_on_row_scaled_x(dy: torch.Tensor, qx: torch.Tensor, sx: tor
     qx_t = _transpose_padded(qx, qdy_t.shape[1])
     unit = torch.ones((sizes.shape[0], qx.shape[1]), dtype=torch.float32, device=qx.device)
     return _scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, unit, padded, fast_accum)
+
+
+def _grad_input_fp8_on_row_scaled_w(dy: torch.Tensor, qw: torch.Tensor, sw: torch.Tensor,
+                                    sizes: torch.Tensor, fast_accum: bool) -> torch.Tensor:
+    """The fp8 input gradient on W as the row-scaled forward quantized it
+    (``qw`` [G, N, K] e4m3, ``sw`` [G, N]): ``W[g, n] ≈ sw[g, n] qw[g, n]``,
+    so ``dX_g = (dY_g sw[g]) qw[g]``. ``sw`` moves into dY's columns before
+    dY is quantized per row, and W's side is ``qw`` transposed to [G, K, N]
+    with unit scales: a byte transpose instead of a second quantization of
+    W (bench/results/notes.md, v24)."""
+    if dy.is_cuda and _HAS_TRITON and dy.numel() > 0:
+        qdy, sdy = _quantize_rowwise_kernel(dy, sizes, sw)
+    else:
+        qdy, sdy = _quantize_rowwise_torch(dy, sizes, sw)
+    qwt = _transpose_padded(qw, qw.shape[1])
+    unit = torch.ones((qw.shape[0], qw.shape[2]), dtype=torch.float32, device=qw.device)
+    return _scaled_grouped_mm(qdy, qwt, sdy, unit, sizes, fast_accum)
 
 
 # -------------------------------------------------------------- autograd

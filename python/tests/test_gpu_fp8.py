@@ -174,15 +174,18 @@ def test_quantize_grouped_columns_kernels_match_torch_ops(sizes, c, dtype,  # ty
     assert torch.equal(got[1], want[1])
 
 
-@pytest.mark.parametrize("m,c", [(1137, 264), (4096, 7168), (5, 16), (0, 32), (300, 40)])
-def test_transpose_fp8_padded_kernel_matches_torch(m: int, c: int) -> None:
+@pytest.mark.parametrize("shape", [(1137, 264), (4096, 7168), (5, 16), (0, 32), (300, 40),
+                                   (8, 512, 2048), (3, 40, 72), (2, 0, 16)])
+def test_transpose_fp8_padded_kernel_matches_torch(shape) -> None:  # type: ignore[no-untyped-def]
+    # [M, C] padded (the fp8 dW's X) and [G, N, K] unpadded (the fp8 dX's W).
     pytest.importorskip("triton")
-    q = (torch.randn(m, c, device="cuda") * 100).to(torch.float8_e4m3fn)
-    mp = -(-m // 16) * 16
+    q = (torch.randn(*shape, device="cuda") * 100).to(torch.float8_e4m3fn)
+    m = shape[-2]
+    mp = -(-m // 16) * 16 if len(shape) == 2 else m
     got = mggemm.ops._transpose_padded_kernel(q, mp)
-    want = torch.zeros((c, mp), dtype=torch.float8_e4m3fn, device="cuda")
-    want[:, :m] = q.t()
-    assert got.shape == (c, mp) and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
+    want = torch.zeros((*shape[:-2], shape[-1], mp), dtype=torch.float8_e4m3fn, device="cuda")
+    want[..., :m] = q.transpose(-2, -1)
+    assert got.shape == want.shape and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
 
 
 @pytest.mark.parametrize("shape", [(1137, 264), (4096, 7168), (3, 16), (0, 64), (8, 512, 2048),
@@ -193,47 +196,44 @@ def test_quantize_rowwise_kernel_matches_torch_ops(shape) -> None:  # type: igno
     t = (torch.randn(*shape, generator=gen) * 20).to(torch.bfloat16).cuda()
     if t.numel():
         t.view(-1, shape[-1])[0] = 0  # an all-zero row: the tiny scale
-    got = mggemm.ops._quantize_rowwise_kernel(t)
+    got = mggemm.ops._quantize_rowwise_kernel(t, None, None)
     want = mggemm.ops._quantize_rowwise_torch(t)
     assert got[0].shape == want[0].shape and got[1].shape == want[1].shape
     assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
     assert torch.equal(got[1], want[1])
 
 
-@pytest.mark.parametrize("shape", [(8, 512, 2048), (3, 40, 72), (1, 4096, 7168), (2, 130, 64)])
-def test_quantize_rowwise_transposed_kernel_matches_torch_ops(shape) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("sizes, n", [([300, 0, 513, 211], 512), ([1], 16), ([0, 77, 0], 2100),
+                                      ([4096] * 8, 4096)])
+def test_quantize_rowwise_kernel_with_group_column_scales(sizes, n) -> None:  # type: ignore[no-untyped-def]
+    # The fp8 input gradient's dY times W's row scales: bits of the torch ops.
     pytest.importorskip("triton")
-    gen = torch.Generator(device="cpu").manual_seed(14)
-    w = (torch.randn(*shape, generator=gen) * 0.05).to(torch.bfloat16).cuda()
-    w[0, :, 1] = 0  # an all-zero column: the tiny scale
-    got = mggemm.ops._quantize_rowwise_transposed_kernel(w)
-    want = mggemm.ops._quantize_rowwise_torch(w.transpose(1, 2))
-    assert got[0].shape == want[0].shape and got[0].is_contiguous()
+    p = make_problem(sizes, n, 32, seed=15)
+    sw = torch.rand(len(sizes), n, device="cuda") * 0.01
+    got = mggemm.ops._quantize_rowwise_kernel(p.dy, p.sizes, sw)
+    want = mggemm.ops._quantize_rowwise_torch(p.dy, p.sizes, sw)
     assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
     assert torch.equal(got[1], want[1])
 
 
-def test_quantize_rowwise_kernels_keep_nan() -> None:
+def test_quantize_rowwise_kernel_keeps_nan() -> None:
     # NaN comes out NaN; the other rows keep the torch ops' bits.
     pytest.importorskip("triton")
     t = make_problem([300, 200], 64, 32, seed=12).x.clone()
     t[7, 5] = float("nan")
-    q, s = mggemm.ops._quantize_rowwise_kernel(t)
+    q, s = mggemm.ops._quantize_rowwise_kernel(t, None, None)
     want = mggemm.ops._quantize_rowwise_torch(t)
     assert torch.isnan(q[7, 5].float()) and torch.isfinite(s).all()
     rest = torch.arange(t.shape[0], device="cuda") != 7
     assert torch.equal(q[rest].view(torch.uint8), want[0][rest].view(torch.uint8))
-    w = make_problem([30], 48, 40, seed=12).w.clone()
-    w[0, 3, 9] = float("nan")
-    qwt, _ = mggemm.ops._quantize_rowwise_transposed_kernel(w)
-    assert torch.isnan(qwt[0, 9, 3].float()) and torch.isfinite(qwt[0, 8].float()).all()
 
 
-def test_quantize_rowwise_kernels_opcheck() -> None:
+def test_quantize_rowwise_kernel_opcheck() -> None:
     pytest.importorskip("triton")
     p = make_problem([100, 0, 60], 96, 32, seed=9)
-    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_rowwise.default, (p.x,))
-    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_rowwise_transposed.default, (p.w,))
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_rowwise.default, (p.x, None, None))
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_rowwise.default,
+                          (p.dy, p.sizes, torch.rand(3, 96, device="cuda")))
 
 
 def test_quantize_grouped_columns_keeps_nan() -> None:
@@ -266,9 +266,10 @@ def test_quantize_grouped_columns_opcheck() -> None:
                           (p.dy, p.sizes, 160, torch.rand(160, device="cuda")))
     # Not test_schema: its mutation check multiplies the fp8 input, which
     # torch does not implement for float8_e4m3fn.
-    torch.library.opcheck(torch.ops.mggemm.transpose_fp8_padded.default,
-                          (p.dy.to(torch.float8_e4m3fn), 160),
-                          test_utils=("test_faketensor", "test_aot_dispatch_dynamic"))
+    for q, mp in ((p.dy, 160), (p.w, 96)):
+        torch.library.opcheck(torch.ops.mggemm.transpose_fp8_padded.default,
+                              (q.to(torch.float8_e4m3fn), mp),
+                              test_utils=("test_faketensor", "test_aot_dispatch_dynamic"))
 
 
 @pytest.mark.parametrize("scaling, fast_accum", [("row", False), ("block", False),
@@ -465,6 +466,27 @@ def test_grad_weight_fp8_on_row_scaled_x(sizes, fast_accum: bool) -> None:  # ty
     for g, rows in enumerate(sizes):
         if rows == 0:
             assert torch.count_nonzero(dw[g]) == 0
+
+
+@pytest.mark.parametrize("sizes", [[300, 0, 517, 211], [1000], [5, 0, 27, 400, 1]])
+@pytest.mark.parametrize("fast_accum", [False, True])
+def test_grad_input_fp8_on_row_scaled_w(sizes, fast_accum: bool) -> None:  # type: ignore[no-untyped-def]
+    # The row-scaled training path's dX: W's row scales moved into dY, the
+    # forward's fp8 W transposed.
+    p = make_problem(sizes, 512, 256, seed=16)
+    qw, sw = mggemm.quantize_fp8_rowwise(p.w)
+    dx = mggemm.ops._grad_input_fp8_on_row_scaled_w(p.dy, qw, sw, p.sizes, fast_accum)
+    assert dx.dtype == torch.bfloat16 and dx.shape == (sum(sizes), 256)
+    check_close(dx, reference_grad_input(p.dy, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 dX")
+
+
+def test_fp8_training_row_scaled_keeps_fp8_w() -> None:
+    p = make_problem([300, 0, 517, 211], 512, 256, seed=5)
+    y = mggemm.grouped_mm_fp8(p.x.clone().requires_grad_(), p.w.clone().requires_grad_(),
+                              p.sizes)
+    saved = y.grad_fn.saved_tensors
+    assert saved[2].dtype == torch.float8_e4m3fn and saved[2].shape == p.w.shape
+    assert saved[3].shape == p.w.shape[:2]  # its row scales
 
 
 def test_fp8_training_row_scaled_keeps_fp8_x() -> None:
