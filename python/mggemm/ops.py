@@ -554,9 +554,8 @@ _fused_quantizers: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {}
 def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, ...]:
     """quantize_fp8_rowwise or quantize_fp8_blockwise (``scaling`` "row" or
     "block"): row scaling on CUDA where Triton is installed runs our kernel;
-    otherwise generated kernels (amax, scale, cast, and for Wᵀ the
-    transpose, fused by torch.compile), compiled on first use for dynamic
-    shapes. Eager ops cost more than the fp8 GEMM saves at small expert
+    otherwise generated kernels (amax, scale, cast, fused by
+    torch.compile), compiled on first use for dynamic shapes. Eager ops cost more than the fp8 GEMM saves at small expert
     shapes."""
     if scaling == "row" and t.is_cuda and _HAS_TRITON:
         return quantize_fp8_rowwise(t)
@@ -571,8 +570,8 @@ class _Fp8GroupedMm(torch.autograd.Function):
     [G, K, N] (fp8 wgmma reads both operands K-major), on the forward's fp8
     weight, kept for it: with row scales transposed with dY times W's
     scales (``_grad_input_fp8_on_row_scaled_w``); 128 x 128 blocks are the
-    same blocks transposed, with their scales. The weight gradient runs in bf16, or with ``fp8_grad_weight``
-    in fp8: with row scales on the forward's fp8 X, transposed, and dY times
+    same blocks transposed, with their scales. The weight gradient runs in
+    bf16, or with ``fp8_grad_weight`` in fp8: with row scales on the forward's fp8 X, transposed, and dY times
     X's row scales quantized per group and column
     (``_grad_weight_fp8_on_row_scaled_x``); with block scales as
     ``grouped_mm_grad_weight_fp8`` (dY and X quantized per group and
@@ -689,7 +688,7 @@ def _grad_input_fp8_on_row_scaled_w(dy: torch.Tensor, qw: torch.Tensor, sw: torc
     so ``dX_g = (dY_g sw[g]) qw[g]``. ``sw`` moves into dY's columns before
     dY is quantized per row, and W's side is ``qw`` transposed to [G, K, N]
     with unit scales: a byte transpose instead of a second quantization of
-    W (bench/results/notes.md, v24)."""
+    W (bench/results/notes.md, v25)."""
     if dy.is_cuda and _HAS_TRITON and dy.numel() > 0:
         qdy, sdy = _quantize_rowwise_kernel(dy, sizes, sw)
     else:
