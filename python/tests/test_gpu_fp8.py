@@ -189,7 +189,7 @@ def test_transpose_fp8_padded_kernel_matches_torch(shape) -> None:  # type: igno
 
 
 @pytest.mark.parametrize("shape", [(1137, 264), (4096, 7168), (3, 16), (0, 64), (8, 512, 2048),
-                                   (2, 40, 2100)])
+                                   (2, 40, 2100), (5, 20000)])  # 4, 2 and 1 rows a program
 def test_quantize_rowwise_kernel_matches_torch_ops(shape) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("triton")
     gen = torch.Generator(device="cpu").manual_seed(13)
