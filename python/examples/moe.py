@@ -20,7 +20,7 @@ group sizes on the host); ``both`` trains two copies from the same seed on
 the same batches and prints both loss curves and step times.
 ``--backend mggemm_fp8`` runs the expert GEMMs through ``mggemm.grouped_mm_fp8``
 (forward and input gradient in fp8 with row-wise scales, weight gradient in
-bf16), ``mggemm_fp8_block`` the same with 1 x 128 / 128 x 128 block scales,
+bf16; the f32 master weights quantized as they are), ``mggemm_fp8_block`` the same with 1 x 128 / 128 x 128 block scales,
 ``mggemm_fp8_dw`` the row-scaled one with the weight gradient in fp8 too
 (``fp8_grad_weight=True``); ``all`` trains all five.
 """
@@ -121,13 +121,15 @@ class MarkovData:
 
 def expert_matmul(backend: str, x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
                   counts: Optional[List[int]]) -> torch.Tensor:
-    """Rows of ``x`` sorted by expert times each expert's ``w[e]ᵀ``.
+    """Rows of ``x`` (bf16) sorted by expert times each expert's ``w[e]ᵀ``
+    (``w`` the f32 master weights).
 
     mggemm: one grouped GEMM, sizes read on the GPU. loop: one matmul per
-    expert, with the sizes copied to the host (``counts``) beforehand.
+    expert, with the sizes copied to the host (``counts``) beforehand. Both
+    take a bf16 copy of ``w``; the fp8 backends quantize ``w`` itself.
     """
     if backend == "mggemm":
-        return mggemm.grouped_mm(x, w, sizes)
+        return mggemm.grouped_mm(x, w.to(torch.bfloat16), sizes)
     if backend == "mggemm_fp8":
         return mggemm.grouped_mm_fp8(x, w, sizes)
     if backend == "mggemm_fp8_block":
@@ -135,6 +137,7 @@ def expert_matmul(backend: str, x: torch.Tensor, w: torch.Tensor, sizes: torch.T
     if backend == "mggemm_fp8_dw":
         return mggemm.grouped_mm_fp8(x, w, sizes, fp8_grad_weight=True)
     assert counts is not None
+    w = w.to(torch.bfloat16)
     outs, start = [], 0
     for e, n in enumerate(counts):
         if n:
@@ -196,10 +199,10 @@ class MoE(nn.Module):
         counts = sizes.tolist() if self.backend == "loop" else None
 
         xs = x[token_of].to(torch.bfloat16)                       # [T*k, D]
-        h = expert_matmul(self.backend, xs, self.w_gate_up.to(torch.bfloat16), sizes32, counts)
+        h = expert_matmul(self.backend, xs, self.w_gate_up, sizes32, counts)
         gate, up = h.chunk(2, dim=-1)
         act = F.silu(gate) * up                                   # [T*k, F], contiguous
-        ys = expert_matmul(self.backend, act, self.w_down.to(torch.bfloat16), sizes32, counts)
+        ys = expert_matmul(self.backend, act, self.w_down, sizes32, counts)
         ys = ys * weight.reshape(-1)[order, None].to(ys.dtype)
         out = torch.zeros_like(x).index_add_(0, token_of, ys.to(x.dtype))
 

@@ -586,7 +586,7 @@ class _Fp8GroupedMm(torch.autograd.Function):
         ctx.scaling = scaling
         ctx.fast_accum = fast_accum
         ctx.fp8_grad_weight = fp8_grad_weight
-        ctx.x_dtype = x.dtype
+        ctx.x_dtype, ctx.w_dtype = x.dtype, w.dtype
         # The row-scaled fp8 dW reads the forward's fp8 X: keep it (half of
         # x's bytes) instead of x.
         reuse_qx = fp8_grad_weight and scaling == "row"
@@ -613,15 +613,21 @@ class _Fp8GroupedMm(torch.autograd.Function):
                 dw = grouped_mm_grad_weight_fp8(dy, x, sizes, fast_accum=ctx.fast_accum)
             else:
                 dw = _grouped_mm_grad_weight(dy.to(x.dtype), x, sizes)
-            dw = dw.to(ctx.x_dtype)
+            dw = dw.to(ctx.w_dtype)
         return dx, dw, None, None, None, None
+
+
+_FP8_TRAINING_X_DTYPES = (torch.bfloat16, torch.float16)
+_FP8_TRAINING_W_DTYPES = (torch.bfloat16, torch.float16, torch.float32)
 
 
 def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
                    scaling: str = "row", *, fast_accum: bool = False,
                    fp8_grad_weight: bool = False) -> torch.Tensor:
-    """``grouped_mm`` for bf16 x [M, K] and w [G, N, K] computed in fp8
-    (differentiable): forward and input gradient quantize their operands to
+    """``grouped_mm`` for x [M, K] (bf16 or f16) and w [G, N, K] computed in
+    fp8 (differentiable; w bf16, f16 or f32: f32 master weights are
+    quantized as they are, without a bf16 copy; each gradient comes back in
+    its input's dtype): forward and input gradient quantize their operands to
     float8_e4m3fn and run the scaled fp8 kernels; the weight gradient stays
     bf16 unless ``fp8_grad_weight=True``, which computes it in fp8 too (with
     row scaling on the forward's fp8 X, with block scaling as
@@ -636,6 +642,9 @@ def grouped_mm_fp8(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor,
         raise ValueError(f"scaling must be 'row' or 'block', got {scaling!r}")
     if fast_accum and scaling != "row":
         raise ValueError(f"fast_accum=True takes scaling='row': {_FAST_ACCUM_ROWS_ONLY}")
+    if x.dtype not in _FP8_TRAINING_X_DTYPES or w.dtype not in _FP8_TRAINING_W_DTYPES:
+        raise TypeError(f"grouped_mm_fp8 takes x in bfloat16 or float16 and w in bfloat16, "
+                        f"float16 or float32, got x {x.dtype} and w {w.dtype}")
     return _Fp8GroupedMm.apply(x, w, sizes, scaling, fast_accum, fp8_grad_weight)
 
 

@@ -453,6 +453,25 @@ def test_fp8_training_fp8_grad_weight(scaling: str, fast_accum: bool,
     check_close(x.grad, reference_grad_input(p.dy, p.w, p.sizes), FP8_VS_BF16_TOL, "fp8 dX")
 
 
+@pytest.mark.parametrize("scaling, fp8_grad_weight", [("row", False), ("row", True),
+                                                      ("block", False)])
+def test_fp8_training_on_f32_master_weights(scaling: str, fp8_grad_weight: bool) -> None:
+    # f32 w is quantized as it is: holding bf16 values, it gives the bits of
+    # its bf16 copy, and its gradient comes back f32.
+    p = make_problem([300, 0, 517, 211], 512, 256, seed=6)
+    runs = []
+    for w0 in (p.w, p.w.float()):
+        x, w = p.x.clone().requires_grad_(), w0.clone().requires_grad_()
+        y = mggemm.grouped_mm_fp8(x, w, p.sizes, scaling=scaling, fp8_grad_weight=fp8_grad_weight)
+        y.backward(p.dy)
+        runs.append((y, x.grad, w.grad))
+    (y16, dx16, dw16), (y, dx, dw) = runs
+    assert y.dtype == dx.dtype == torch.bfloat16 and dw.dtype == torch.float32
+    assert torch.equal(y, y16) and torch.equal(dx, dx16) and torch.equal(dw, dw16.float())
+    check_close(dw, reference_grad_weight(p.dy, p.x, p.sizes),
+                FP8_VS_BF16_TOL if fp8_grad_weight else REL_TOL, "dW of f32 w")
+
+
 @pytest.mark.parametrize("sizes", [[300, 0, 517, 211], [1000], [5, 0, 27, 400, 1]])
 @pytest.mark.parametrize("fast_accum", [False, True])
 def test_grad_weight_fp8_on_row_scaled_x(sizes, fast_accum: bool) -> None:  # type: ignore[no-untyped-def]

@@ -169,6 +169,15 @@ def test_fp8_training_scaling_is_checked() -> None:
                               fast_accum=True)
 
 
+def test_fp8_training_dtypes_are_checked() -> None:
+    sizes = torch.full((G,), M // G, dtype=torch.int32)
+    x, w = torch.randn(M, K, dtype=torch.bfloat16), torch.randn(G, N, K)
+    with pytest.raises(TypeError, match=r"x in bfloat16 or float16 .* got x torch.float32"):
+        mggemm.grouped_mm_fp8(x.float(), w, sizes)
+    with pytest.raises(TypeError, match=r"got x torch.bfloat16 and w torch.float64"):
+        mggemm.grouped_mm_fp8(x, w.double(), sizes)
+
+
 # ---------------------------------------------------- fp8 weight gradient
 
 WM = 48  # M, a multiple of 16
