@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
+from .bench import TRAIN_VARIANTS
+
 COLORS = {"mggemm": "#d62728", "torch_grouped_mm": "#1f77b4", "loop": "#7f7f7f"}
 #: What a variant's peer really is, where the column name does not say.
 LABELS = {"fp8_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm",
@@ -24,7 +26,9 @@ LABELS = {"fp8_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm",
           "fp8_fast_forward": {"torch_grouped_mm": "torch._scaled_grouped_mm, fast accumulation",
                                "loop": "torch._scaled_mm per expert, fast accumulation"},
           "fp8_grad_weight": {"torch_grouped_mm": "torch._scaled_grouped_mm (2d x 2d)",
-                              "loop": "torch._scaled_mm per expert"}}
+                              "loop": "torch._scaled_mm per expert"},
+          **{v: {"torch_grouped_mm": "torch._grouped_mm (bf16)", "loop": "loop (bf16)"}
+             for v in TRAIN_VARIANTS[1:]}}
 #: Element types where the run's --dtype is not what a variant computes in.
 DTYPE_LABELS = {"fp8_forward": "float8_e4m3fn in, bfloat16 out",
                 "fp8_grad_input": "float8_e4m3fn in, bfloat16 out",
@@ -33,7 +37,10 @@ DTYPE_LABELS = {"fp8_forward": "float8_e4m3fn in, bfloat16 out",
                 "fp8_fast_forward": "float8_e4m3fn in, bfloat16 out, summed in the tensor "
                                     "cores over all of K",
                 "fp8_grad_weight": "float8_e4m3fn in (scales per group and column), "
-                                   "bfloat16 out"}
+                                   "bfloat16 out",
+                "train": "bfloat16, forward and backward",
+                "fp8_train": "bf16 in and out, fp8 inside with its quantization, bf16 dW",
+                "fp8_train_dw": "bf16 in and out, fp8 inside with its quantization, fp8 dW"}
 
 
 def _shape_label(case: Dict[str, Any]) -> str:
@@ -89,7 +96,8 @@ def plot_variant(result: Dict[str, Any], variant: str, out: Path) -> Optional[Pa
         ax.set_xticklabels([_shape_label(c) for c in rows], fontsize=7)
         ax.set_title(f"{variant}, {split} split")
         ax.grid(axis="y", alpha=0.3)
-    axes[0][0].set_ylabel("TFLOP/s (2·M·N·K / median time)")
+    products = "6·M·N·K, three products" if variant in TRAIN_VARIANTS else "2·M·N·K"
+    axes[0][0].set_ylabel(f"TFLOP/s ({products} / median time)")
     handles, names = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8, frameon=False)
     device = result["meta"].get("device", "")

@@ -25,7 +25,14 @@ M padded to a multiple of 16, before timing) against
 ``torch._scaled_grouped_mm`` in its 2d x 2d form (groups split the
 reduction: ``(dYᵀ, X)`` with ``offs`` on M, scales ``[G*N]`` and ``[G*K]``)
 and a per-expert ``torch._scaled_mm`` loop (torch takes only groups that
-start, and for the loop also end, at multiples of 16 tokens). Per shape and
+start, and for the loop also end, at multiples of 16 tokens). The opt-in
+``train`` times one product's forward and backward (Y, then dX and dW from
+dY) through autograd: mggemm's ``grouped_mm`` against ``torch._grouped_mm``
+and a per-expert matmul loop; ``fp8_train`` and ``fp8_train_dw`` time
+mggemm's ``grouped_mm_fp8`` (row scales, quantization included; the
+second with ``fp8_grad_weight=True``) against the same bf16 peers, torch
+having no differentiable fp8 grouped product. Their FLOPs are the three
+products'. Per shape and
 split (balanced, and a seeded Dirichlet split with empty groups) and
 variant, every implementation's output is checked once against the fp32
 reference; one that fails is not timed, and the JSON says why. The
@@ -69,7 +76,9 @@ ANCHOR_SHAPES: Tuple[Shape, ...] = (
 )
 FP8_VARIANTS = ("fp8_forward", "fp8_grad_input", "fp8_block_forward", "fp8_fast_forward",
                 "fp8_grad_weight")
-VARIANTS = ("forward", "grad_input", "grad_weight", *FP8_VARIANTS)
+#: One product's forward and backward through autograd (bf16 in and out).
+TRAIN_VARIANTS = ("train", "fp8_train", "fp8_train_dw")
+VARIANTS = ("forward", "grad_input", "grad_weight", *FP8_VARIANTS, *TRAIN_VARIANTS)
 #: What runs without --variants: the bf16/f16 products.
 DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
 SPLITS = ("balanced", "imbalanced")
@@ -80,6 +89,9 @@ DTYPES = {"bf16": "bfloat16", "f16": "float16"}
 
 #: bf16/f16 outputs against the fp32 reference (relative Frobenius error).
 REL_TOL = 1e-2
+#: fp8 training's outputs against the fp32 reference of its bf16 inputs:
+#: the quantization's error, about 0.037 on normal data (notes v25).
+FP8_TRAIN_TOL = 8e-2
 
 #: The board power sensor lags and smooths: energy per FLOP is reported only
 #: for an implementation sampled this long in a case (``--rep-ms 2000`` and
@@ -130,10 +142,11 @@ def parse_choices(text: str, allowed: Sequence[str], what: str) -> List[str]:
     return chosen
 
 
-def flops(shape: Shape) -> int:
-    """2·M·N·K for every variant (a split moves work, it does not add any)."""
+def flops(shape: Shape, variant: str = "forward") -> int:
+    """2·M·N·K for every product (a split moves work, it does not add any),
+    three of them for the training variants."""
     _, m, n, k = shape
-    return 2 * m * n * k
+    return 2 * m * n * k * (3 if variant in TRAIN_VARIANTS else 1)
 
 
 def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
@@ -147,8 +160,9 @@ def min_bytes(variant: str, shape: Shape, element_bytes: int = 2) -> int:
         return y + x + 2 * w
     if variant in FP8_VARIANTS:  # the forward products
         return x + w + 2 * y
-    traffic = {"forward": x + w + y, "grad_input": y + w + x, "grad_weight": y + x + w}
-    return traffic[variant] * element_bytes
+    if variant in TRAIN_VARIANTS:  # the three products' bf16 operands and outputs
+        return 3 * (x + w + y) * element_bytes
+    return (x + w + y) * element_bytes  # forward, grad_input, grad_weight
 
 
 def variant_impls(variant: str, impls: Sequence[str]) -> List[str]:
@@ -207,6 +221,8 @@ def _impl_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any,
 
     if variant == "fp8_grad_weight":
         return _fp8_grad_weight_fn(impl, copies, sizes, offs, bounds, out_shape)
+    if variant in TRAIN_VARIANTS:
+        return _train_fn(impl, variant, copies, sizes, offs, bounds)
     if variant in FP8_VARIANTS:  # copies: (a, b, scale_a, scale_b)
         fast = variant == "fp8_fast_forward"
         if impl == "loop":
@@ -297,6 +313,38 @@ def _fp8_grad_weight_fn(impl: str, copies: List[Tuple[Any, ...]], sizes: Any, of
     return loop
 
 
+def _train_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any, offs: Any,
+              bounds: List[int]) -> Callable[[int], Any]:
+    """``fn(i)`` of a training variant: on copy ``i`` (x, w, dy), Y through
+    autograd, then ``Y.backward(dy)``; returns (Y, dX, dW)."""
+    import torch
+
+    from . import ops
+
+    leaves = [(x.detach().requires_grad_(), w.detach().requires_grad_(), dy)
+              for x, w, dy in copies]
+    counts = [hi - lo for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+    def product(x: Any, w: Any) -> Any:
+        if impl == "mggemm" and variant == "train":
+            return ops.grouped_mm(x, w, sizes)
+        if impl == "mggemm":
+            return ops.grouped_mm_fp8(x, w, sizes, fp8_grad_weight=variant == "fp8_train_dw")
+        if impl == "torch_grouped_mm":
+            return torch._grouped_mm(x, w.transpose(-2, -1), offs=offs)
+        return torch.cat([xg @ wg.t() for xg, wg, n in zip(x.split(counts), w.unbind(0), counts)
+                          if n])
+
+    def step(i: int) -> Any:
+        x, w, dy = leaves[i]
+        x.grad = w.grad = None
+        y = product(x, w)
+        y.backward(dy)
+        return y, x.grad, w.grad
+
+    return step
+
+
 def _scaled_mm_loop(copies: List[Tuple[Any, ...]], bounds: List[int], *, blockwise: bool,
                     fast_accum: bool) -> Callable[[int], Any]:
     """Per expert, the scaled fp8 product ``a[lo:hi] · b[g]ᵀ`` in bf16:
@@ -333,6 +381,21 @@ def _scaled_mm_loop(copies: List[Tuple[Any, ...]], bounds: List[int], *, blockwi
 
 
 def _check(out: Any, ref: Any, variant: str, sizes: List[int]) -> Tuple[bool, Dict[str, Any]]:
+    """Whether ``out`` passes against ``ref``, and the details; a training
+    variant's Y, dX and dW each."""
+    if variant not in TRAIN_VARIANTS:
+        return _check_one(out, ref, REL_TOL, variant in ("grad_weight", "fp8_grad_weight"), sizes)
+    tol = REL_TOL if variant == "train" else FP8_TRAIN_TOL
+    parts = {name: _check_one(o, r, tol, name == "dW", sizes)
+             for name, o, r in zip(("Y", "dX", "dW"), out, ref)}
+    info: Dict[str, Any] = {name: part for name, (_, part) in parts.items()}
+    info["rel_fro_error"] = max(part["rel_fro_error"] for _, part in parts.values())
+    info["report"] = "; ".join(f"{name}: {part['report']}" for name, (_, part) in parts.items())
+    return all(ok for ok, _ in parts.values()), info
+
+
+def _check_one(out: Any, ref: Any, tol: float, weight_grad: bool,
+               sizes: List[int]) -> Tuple[bool, Dict[str, Any]]:
     from .reference import compare
 
     rep = compare(out, ref)
@@ -342,8 +405,8 @@ def _check(out: Any, ref: Any, variant: str, sizes: List[int]) -> Tuple[bool, Di
         "worst_reference": rep.worst_reference, "nan_count": rep.nan_count,
         "inf_count": rep.inf_count, "report": str(rep),
     }
-    ok = rep.ok(REL_TOL)
-    if variant in ("grad_weight", "fp8_grad_weight"):
+    ok = rep.ok(tol)
+    if weight_grad:
         empty = [g for g, n in enumerate(sizes) if n == 0]
         dirty = [g for g in empty if bool(out[g].count_nonzero())]
         info["empty_groups_not_zero"] = dirty
@@ -464,14 +527,19 @@ class Bench:
         sizes = torch.tensor(sizes_list, dtype=torch.int32, device="cuda")
         offs = torch.cumsum(sizes, 0, dtype=torch.int32)
         operands: Dict[str, Tuple[Any, ...]] = {
-            "forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x)}
+            "forward": (x, w), "grad_input": (dy, w), "grad_weight": (dy, x),
+            **{variant: (x, w, dy) for variant in TRAIN_VARIANTS}}
         out_shapes = {"forward": (m, n), "grad_input": (m, k), "grad_weight": (g, n, k),
+                      **{variant: (m, n) for variant in TRAIN_VARIANTS},
                       "fp8_forward": (m, n), "fp8_grad_input": (m, k),
                       "fp8_block_forward": (m, n), "fp8_fast_forward": (m, n),
                       "fp8_grad_weight": (g, n, k)}
         refs = {"forward": lambda: reference.reference_forward(x, w, sizes),
                 "grad_input": lambda: reference.reference_grad_input(dy, w, sizes),
                 "grad_weight": lambda: reference.reference_grad_weight(dy, x, sizes)}
+        for variant in TRAIN_VARIANTS:
+            refs[variant] = lambda: tuple(refs[v]() for v in ("forward", "grad_input",
+                                                                 "grad_weight"))
         from .ops import quantize_fp8_blockwise, quantize_fp8_grouped_columns, quantize_fp8_rowwise
 
         # What each fp8 variant quantizes, and how; variants that read the same
@@ -509,7 +577,8 @@ class Bench:
         for variant in self.args.variants:
             case: Dict[str, Any] = {
                 "G": g, "M": m, "N": n, "K": k, "split": split, "variant": variant,
-                "sizes": sizes_list, "flops": flops(shape), "min_bytes": min_bytes(variant, shape),
+                "sizes": sizes_list, "flops": flops(shape, variant),
+                "min_bytes": min_bytes(variant, shape),
                 "impls": {},
             }
             if copy_bw:

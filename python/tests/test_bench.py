@@ -79,6 +79,60 @@ def test_flops_and_traffic() -> None:
     assert min_bytes("fp8_fast_forward", shape) == min_bytes("fp8_forward", shape)
     # dYᵀ and Xᵀ in fp8, dW [G, N, K] in bf16; the FLOPs of grad_weight.
     assert min_bytes("fp8_grad_weight", shape) == 8192 * 2048 + 8192 * 7168 + weights
+    # Training: the three products' FLOPs and bf16 traffic, fp8 inside or not.
+    for variant in ("train", "fp8_train", "fp8_train_dw"):
+        assert flops(shape, variant) == 3 * flops(shape)
+        assert min_bytes(variant, shape) == 3 * min_bytes("forward", shape)
+
+
+def test_training_variants_are_opt_in_with_every_peer() -> None:
+    args = build_parser().parse_args(["--out", "o", "--variants", "all"])
+    assert {"train", "fp8_train", "fp8_train_dw"} <= set(args.variants)
+    assert not {"train", "fp8_train", "fp8_train_dw"} & set(
+        resolve_defaults(build_parser().parse_args(["--out", "o"])).variants)
+    impls = ["mggemm", "torch_grouped_mm", "loop"]
+    for variant in ("train", "fp8_train", "fp8_train_dw"):
+        assert variant_impls(variant, impls) == impls
+
+
+def test_training_loop_peer_gives_the_reference() -> None:
+    # The per-expert loop through autograd, on the CPU: Y, dX, and dW with
+    # zeros for the empty group.
+    torch = pytest.importorskip("torch")
+    from mggemm import reference
+    from mggemm.bench import _check, _train_fn
+
+    gen = torch.Generator().manual_seed(1)
+    x, w, dy = (torch.randn(*s, generator=gen) for s in ((8, 6), (3, 4, 6), (8, 4)))
+    sizes = torch.tensor([3, 0, 5], dtype=torch.int32)
+    step = _train_fn("loop", "train", [(x, w, dy)], sizes, None, [0, 3, 3, 8])
+    ref = (reference.reference_forward(x, w, sizes), reference.reference_grad_input(dy, w, sizes),
+           reference.reference_grad_weight(dy, x, sizes))
+    for _ in range(2):  # gradients do not accumulate across runs
+        ok, info = _check(step(0), ref, "train", [3, 0, 5])
+        assert ok and info["rel_fro_error"] < 1e-6, info["report"]
+
+
+def test_training_check_takes_each_output() -> None:
+    torch = pytest.importorskip("torch")
+    from mggemm.bench import _check
+
+    gen = torch.Generator().manual_seed(0)
+    ref = (torch.randn(8, 4, generator=gen), torch.randn(8, 6, generator=gen),
+           torch.randn(2, 4, 6, generator=gen))
+    ref[2][1].zero_()  # group 1 is empty
+    sizes = [8, 0]
+    ok, info = _check(tuple(r.clone() for r in ref), ref, "train", sizes)
+    assert ok and info["rel_fro_error"] == 0 and set(info) >= {"Y", "dX", "dW", "report"}
+    off = (ref[0], ref[1] * 1.05, ref[2])  # dX 5% off
+    ok, info = _check(off, ref, "train", sizes)
+    assert not ok and "dX:" in info["report"] and info["rel_fro_error"] > 0.04
+    ok, _ = _check(off, ref, "fp8_train", sizes)  # within fp8 training's tolerance
+    assert ok
+    dirty = (ref[0], ref[1], ref[2].clone())
+    dirty[2][1, 0, 0] = 1e-6  # tiny, but an empty group's dW must be zero
+    ok, info = _check(dirty, ref, "fp8_train_dw", sizes)
+    assert not ok and info["dW"]["empty_groups_not_zero"] == [1]
 
 
 def test_summary_table_from_synthetic_result() -> None:
@@ -267,6 +321,25 @@ def test_tiny_fp8_grad_weight_run(tmp_path: Path) -> None:
         assert loop["status"] == "ok" if case["split"] == "balanced" else loop["status"] in (
             "ok", "error"), loop
     assert (tmp_path / "tflops_fp8_grad_weight.png").exists()
+
+
+@pytest.mark.gpu
+def test_tiny_training_run(tmp_path: Path) -> None:
+    from mggemm.bench import main
+
+    rc = main(["--out", str(tmp_path), "--shapes", "4x1000x64x128", "--variants",
+               "train,fp8_train,fp8_train_dw", "--quick", "--rep-ms", "5", "--no-progress",
+               "--no-plots"])
+    assert rc == 0
+    cases = json.loads((tmp_path / "results.json").read_text())["cases"]
+    assert len(cases) == 2 * 3
+    for case in cases:
+        assert case["flops"] == 3 * 2 * 1000 * 64 * 128
+        tol = 1e-2 if case["variant"] == "train" else 8e-2
+        for impl, entry in case["impls"].items():
+            assert entry["status"] == "ok" and entry["tflops"] > 0, (impl, entry)
+            assert entry["check"]["rel_fro_error"] <= tol
+            assert entry["check"]["dW"]["empty_groups_not_zero"] == []
 
 
 @pytest.mark.gpu
