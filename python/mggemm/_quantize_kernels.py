@@ -265,7 +265,7 @@ def _rowwise_rows(row_bytes: int) -> int:
     """Rows a program of ``_rowwise_kernel`` takes: up to _ROWWISE_ROWS, a
     power of two, halved while they exceed _ROWWISE_PROGRAM_BYTES. The
     second pass re-reads them from L2 only while the resident programs'
-    rows fit in it: on the H200 4 rows of 7168 bf16 ran 10-15% slower than
+    rows fit in it: on the H200 4 rows of 7168 bf16 ran 6-20% slower than
     2 (notes v25)."""
     rows = _ROWWISE_ROWS
     while rows > 1 and rows * row_bytes > _ROWWISE_PROGRAM_BYTES:

@@ -2,7 +2,8 @@
 # v25 run 5 (grouped_mm_fp8 takes f32 master weights; the MoE example's fp8
 # backends quantize them directly): the fp8 and MoE Python GPU tests; the
 # example under CUDA graphs, bf16, row fp8, and row fp8 as of run 3
-# (moe_v25r3.py, the example before this change: a bf16 copy of W first),
+# (moe_v25r3.py, the example before this change: a bf16 copy of W first;
+# staged from `git show a0215cf:python/examples/moe.py`, not kept here),
 # then eager, every backend.
 set -u
 cd "$(dirname "$0")/../.."

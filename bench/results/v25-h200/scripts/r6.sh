@@ -2,6 +2,7 @@
 # v25 run 6: eager MoE example, row fp8, the example before (moe_v25r3.py,
 # a bf16 copy of W first) and after run 5's change (f32 W quantized
 # directly), alternating, 50 steps each, twice; then bf16 once.
+# moe_v25r3.py: `git show a0215cf:python/examples/moe.py`, staged beside.
 set -u
 cd "$(dirname "$0")/../.."
 export PYTHONPATH=$PWD/stage/python MGGEMM_RUNTIME_LIB=$PWD/stage/lib/libmggemm_runtime.so
