@@ -603,7 +603,7 @@ class _Fp8GroupedMm(torch.autograd.Function):
                 dx = _grad_input_fp8_on_row_scaled_w(dy, qw, sw, sizes, ctx.fast_accum)
             else:
                 qdy, sdy = _quantize_fused(dy, "block")
-                dx = _scaled_grouped_mm(qdy, qw.transpose(1, 2).contiguous(), sdy,
+                dx = _scaled_grouped_mm(qdy, _transpose_padded(qw, qw.shape[1]), sdy,
                                         sw.transpose(1, 2).contiguous(), sizes, ctx.fast_accum)
             dx = dx.to(ctx.x_dtype)
         if ctx.needs_input_grad[1]:
