@@ -312,9 +312,19 @@ def quantize_fp8_rowwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     installed, one tiled kernel does it (``mggemm._quantize_kernels``),
     with the same bits as the torch ops used elsewhere.
     """
+    return _quantize_rowwise(t)
+
+
+def _quantize_rowwise(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
+                      column_scale: Optional[torch.Tensor] = None
+                      ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """quantize_fp8_rowwise, with ``sizes`` and ``column_scale`` as
+    ``_quantize_rowwise_torch`` takes them: the kernel on CUDA where Triton
+    is installed, the torch ops elsewhere and for rows of no columns (which
+    they reject)."""
     if t.is_cuda and _HAS_TRITON and t.dim() > 0 and t.shape[-1] > 0:
-        return _quantize_rowwise_kernel(t, None, None)
-    return _quantize_rowwise_torch(t)
+        return _quantize_rowwise_kernel(t, sizes, column_scale)
+    return _quantize_rowwise_torch(t, sizes, column_scale)
 
 
 def _quantize_rowwise_torch(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
@@ -698,10 +708,7 @@ def _grad_input_fp8_on_row_scaled_w(dy: torch.Tensor, qw: torch.Tensor, sw: torc
     dY is quantized per row, and W's side is ``qw`` transposed to [G, K, N]
     with unit scales: a byte transpose instead of a second quantization of
     W (bench/results/notes.md, v25)."""
-    if dy.is_cuda and _HAS_TRITON and dy.numel() > 0:
-        qdy, sdy = _quantize_rowwise_kernel(dy, sizes, sw)
-    else:
-        qdy, sdy = _quantize_rowwise_torch(dy, sizes, sw)
+    qdy, sdy = _quantize_rowwise(dy, sizes, sw)
     qwt = _transpose_padded(qw, qw.shape[1])
     unit = torch.ones((qw.shape[0], qw.shape[2]), dtype=torch.float32, device=qw.device)
     return _scaled_grouped_mm(qdy, qwt, sdy, unit, sizes, fast_accum)
