@@ -57,6 +57,13 @@ def _row_groups(ends_ptr, rows, g, LOG_G: tl.constexpr):
     return tl.minimum(found, g - 1)
 
 
+def _group_ends(sizes: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """What ``_row_groups`` takes: the groups' int32 ends (negative sizes
+    count as empty) and LOG_G, 2^LOG_G >= G."""
+    return (torch.cumsum(sizes.clamp(min=0), 0, dtype=torch.int32),
+            (sizes.shape[0] - 1).bit_length())
+
+
 @triton.jit
 def _load_scaled(t_ptr, row_scale_ptr, offsets, rows, row_ok, col_ok,
                  HAS_ROW_SCALE: tl.constexpr):
@@ -154,8 +161,7 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
     if m == 0:
         return q_t, amax.clamp_(min=1e-12).div_(FP8_E4M3_MAX)
     t = t if t.stride(1) == 1 else t.contiguous()
-    ends = torch.cumsum(sizes.clamp(min=0), 0, dtype=torch.int32)
-    log_g = (g - 1).bit_length()
+    ends, log_g = _group_ends(sizes)
     has_row_scale = row_scale is not None
     row_scale = row_scale if has_row_scale else amax  # not read without HAS_ROW_SCALE
     with _on_device(t.device):
@@ -248,16 +254,15 @@ def quantize_rowwise(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
     has_column_scale = column_scale is not None
     if has_column_scale:
         g = sizes.shape[0]
-        ends = torch.cumsum(sizes.clamp(min=0), 0, dtype=torch.int32)
+        ends, log_g = _group_ends(sizes)
         column_scale = column_scale.contiguous()
     else:
-        g, ends, column_scale = 1, scale, scale  # not read without HAS_COLUMN_SCALE
+        g, ends, log_g, column_scale = 1, scale, 0, scale  # not read without HAS_COLUMN_SCALE
     with _on_device(t.device):
         rows = _rowwise_rows(c * t.element_size())
         _rowwise_kernel[(triton.cdiv(r, rows),)](
             t, column_scale, ends, q, scale, r, c, g, HAS_COLUMN_SCALE=has_column_scale,
-            LOG_G=(g - 1).bit_length(), BLOCK_R=rows, BLOCK_C=_ROWWISE_COLUMNS,
-            num_warps=_ROWWISE_WARPS)
+            LOG_G=log_g, BLOCK_R=rows, BLOCK_C=_ROWWISE_COLUMNS, num_warps=_ROWWISE_WARPS)
     return q, scale
 
 
