@@ -565,8 +565,8 @@ def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, ...]:
     """quantize_fp8_rowwise or quantize_fp8_blockwise (``scaling`` "row" or
     "block"): row scaling on CUDA where Triton is installed runs our kernel;
     otherwise generated kernels (amax, scale, cast, fused by
-    torch.compile), compiled on first use for dynamic shapes. Eager ops cost more than the fp8 GEMM saves at small expert
-    shapes."""
+    torch.compile), compiled on first use for dynamic shapes. Eager ops
+    cost more than the fp8 GEMM saves at small expert shapes."""
     if scaling == "row" and t.is_cuda and _HAS_TRITON:
         return quantize_fp8_rowwise(t)
     if scaling not in _fused_quantizers:
@@ -581,8 +581,9 @@ class _Fp8GroupedMm(torch.autograd.Function):
     weight, kept for it: with row scales transposed with dY times W's
     scales (``_grad_input_fp8_on_row_scaled_w``); 128 x 128 blocks are the
     same blocks transposed, with their scales. The weight gradient runs in
-    bf16, or with ``fp8_grad_weight`` in fp8: with row scales on the forward's fp8 X, transposed, and dY times
-    X's row scales quantized per group and column
+    bf16, or with ``fp8_grad_weight`` in fp8: with row scales on the
+    forward's fp8 X, transposed, and dY times X's row scales quantized per
+    group and column
     (``_grad_weight_fp8_on_row_scaled_x``); with block scales as
     ``grouped_mm_grad_weight_fp8`` (dY and X quantized per group and
     column). ``fast_accum`` (row scales) applies to every fp8 product."""
