@@ -40,7 +40,9 @@ DTYPE_LABELS = {"fp8_forward": "float8_e4m3fn in, bfloat16 out",
                                    "bfloat16 out",
                 "train": "bfloat16, forward and backward",
                 "fp8_train": "bf16 in and out, fp8 inside with its quantization, bf16 dW",
-                "fp8_train_dw": "bf16 in and out, fp8 inside with its quantization, fp8 dW"}
+                "fp8_train_dw": "bf16 in and out, fp8 inside with its quantization, fp8 dW",
+                "fp8_block_train": "bf16 in and out, fp8 inside with block scales and their "
+                                   "quantization, bf16 dW"}
 
 
 def _shape_label(case: Dict[str, Any]) -> str:

@@ -2,8 +2,9 @@
 weight gradient's operands, ``quantize_fp8_grouped_columns``'s per-group
 column amax and scaled cast stored transposed (each one tiled pass over
 ``t``, optionally times a scale per row) and a byte transpose of an fp8
-[M, C] or [G, N, K] to [C, Mp] or [G, K, N]; and ``quantize_fp8_rowwise``'s
-row kernel, optionally times per-group column scales.
+[M, C] or [G, N, K] to [C, Mp] or [G, K, N]; ``quantize_fp8_rowwise``'s
+row kernel, optionally times per-group column scales; and
+``quantize_fp8_blockwise``'s block kernel.
 
 The fp8 weight gradient reads both operands K-major, which for dW is along
 M: ``t`` [M, C] must come out as fp8 [C, Mp]. As torch ops, even compiled,
@@ -15,8 +16,8 @@ comes from a binary search of the group ends inside the kernels.
 
 Imported only where a CUDA tensor is quantized and Triton is installed
 (by the custom ops ``ops._quantize_grouped_columns_kernels``,
-``ops._transpose_padded_kernel`` and ``ops._quantize_rowwise_kernel``);
-elsewhere the torch ops run.
+``ops._transpose_padded_kernel``, ``ops._quantize_rowwise_kernel`` and
+``ops._quantize_blockwise_kernel``); elsewhere the torch ops run.
 """
 
 from typing import Optional
@@ -42,6 +43,8 @@ _TRANSPOSE_ROWS, _TRANSPOSE_COLUMNS = 64, 256
 # they are long (_rowwise_rows).
 _ROWWISE_ROWS, _ROWWISE_COLUMNS, _ROWWISE_WARPS = 4, 1024, 8
 _ROWWISE_PROGRAM_BYTES = 32768
+# Block kernel: rows a program of X (1 x 128 blocks), warps for X and W.
+_BLOCKWISE_X_ROWS, _BLOCKWISE_X_WARPS, _BLOCKWISE_W_WARPS = 32, 4, 8
 
 
 @triton.jit
@@ -276,3 +279,58 @@ def _rowwise_rows(row_bytes: int) -> int:
     while rows > 1 and rows * row_bytes > _ROWWISE_PROGRAM_BYTES:
         rows //= 2
     return rows
+
+
+@triton.jit
+def _blockwise_kernel(t_ptr, q_ptr, scale_ptr, n, k, stride_scale_b, stride_scale_r,
+                      stride_scale_k, WHOLE_TILE: tl.constexpr, BLOCK_R: tl.constexpr,
+                      BLOCK_K: tl.constexpr):
+    """One BLOCK_R x BLOCK_K tile of a contiguous [B, N, K] ``t`` (``b`` the
+    grid's third axis) quantized in one pass: a scale per row of the tile
+    (X's 1 x 128 blocks) or, if WHOLE_TILE, one for the tile (W's 128 x
+    128), max(amax, 1e-12) / 448 as ``quantize_fp8_blockwise``'s torch ops
+    compute it on CUDA; a partial tile's amax is that of the elements it
+    has. Scale (b, tile row or row, k block) is stored at those strides.
+    NaN as in ``_rowwise_kernel``."""
+    batch = tl.program_id(2).to(tl.int64)
+    kb = tl.program_id(1)
+    rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
+    cols = kb * BLOCK_K + tl.arange(0, BLOCK_K)
+    mask = (rows < n)[:, None] & (cols < k)[None, :]
+    offsets = batch * n * k + rows.to(tl.int64)[:, None] * k + cols[None, :]
+    a = tl.load(t_ptr + offsets, mask=mask, other=0.0).to(tl.float32)
+    amax = tl.max(tl.abs(a), axis=1)
+    scale_ptr += batch * stride_scale_b + kb * stride_scale_k
+    if WHOLE_TILE:
+        scale = tl.maximum(tl.max(amax, axis=0), 1e-12) * _E4M3_MAX_RECIPROCAL
+        tl.store(scale_ptr + tl.program_id(0) * stride_scale_r, scale)
+        q = _scaled_to_e4m3_range(a, scale)
+    else:
+        scale = tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
+        tl.store(scale_ptr + rows * stride_scale_r, scale, mask=rows < n)
+        q = _scaled_to_e4m3_range(a, scale[:, None])
+    tl.store(q_ptr + offsets, q.to(q_ptr.dtype.element_ty), mask=mask)
+
+
+def quantize_blockwise(t: torch.Tensor, block: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``quantize_fp8_blockwise(t)`` for a CUDA ``t`` with the kernel above
+    (``block`` = 128): q like ``t`` (contiguous); for X [M, K] the scales
+    [ceil(K/128), M] (``quantize_fp8_blockwise`` returns their transpose,
+    column-major), for W [G, N, K] [G, ceil(N/128), ceil(K/128)]."""
+    t = t.contiguous()
+    *lead, n, k = t.shape
+    kb = triton.cdiv(k, block)
+    q = torch.empty(t.shape, dtype=torch.float8_e4m3fn, device=t.device)
+    if t.dim() == 2:
+        scale = torch.empty((kb, n), dtype=torch.float32, device=t.device)
+        batch, rows, warps, strides = 1, _BLOCKWISE_X_ROWS, _BLOCKWISE_X_WARPS, (0, 1, n)
+    else:
+        nb = triton.cdiv(n, block)
+        scale = torch.empty((*lead, nb, kb), dtype=torch.float32, device=t.device)
+        batch, rows, warps, strides = lead[0], block, _BLOCKWISE_W_WARPS, (nb * kb, kb, 1)
+    if q.numel() > 0:
+        with _on_device(t.device):
+            _blockwise_kernel[(triton.cdiv(n, rows), kb, batch)](
+                t, q, scale, n, k, *strides, WHOLE_TILE=t.dim() == 3, BLOCK_R=rows,
+                BLOCK_K=block, num_warps=warps)
+    return q, scale

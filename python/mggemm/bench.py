@@ -28,9 +28,10 @@ and a per-expert ``torch._scaled_mm`` loop (torch takes only groups that
 start, and for the loop also end, at multiples of 16 tokens). The opt-in
 ``train`` times one product's forward and backward (Y, then dX and dW from
 dY) through autograd: mggemm's ``grouped_mm`` against ``torch._grouped_mm``
-and a per-expert matmul loop; ``fp8_train`` and ``fp8_train_dw`` time
-mggemm's ``grouped_mm_fp8`` (row scales, quantization included; the
-second with ``fp8_grad_weight=True``) against the same bf16 peers, torch
+and a per-expert matmul loop; ``fp8_train``, ``fp8_train_dw`` and
+``fp8_block_train`` time mggemm's ``grouped_mm_fp8`` (quantization
+included; row scales, the second with ``fp8_grad_weight=True``, the third
+block scales) against the same bf16 peers, torch
 having no differentiable fp8 grouped product. Their FLOPs are the three
 products'. Per shape and
 split (balanced, and a seeded Dirichlet split with empty groups) and
@@ -77,7 +78,7 @@ ANCHOR_SHAPES: Tuple[Shape, ...] = (
 FP8_VARIANTS = ("fp8_forward", "fp8_grad_input", "fp8_block_forward", "fp8_fast_forward",
                 "fp8_grad_weight")
 #: One product's forward and backward through autograd (bf16 in and out).
-TRAIN_VARIANTS = ("train", "fp8_train", "fp8_train_dw")
+TRAIN_VARIANTS = ("train", "fp8_train", "fp8_train_dw", "fp8_block_train")
 VARIANTS = ("forward", "grad_input", "grad_weight", *FP8_VARIANTS, *TRAIN_VARIANTS)
 #: What runs without --variants: the bf16/f16 products.
 DEFAULT_VARIANTS = ("forward", "grad_input", "grad_weight")
@@ -329,7 +330,9 @@ def _train_fn(impl: str, variant: str, copies: List[Tuple[Any, ...]], sizes: Any
         if impl == "mggemm" and variant == "train":
             return ops.grouped_mm(x, w, sizes)
         if impl == "mggemm":
-            return ops.grouped_mm_fp8(x, w, sizes, fp8_grad_weight=variant == "fp8_train_dw")
+            return ops.grouped_mm_fp8(x, w, sizes,
+                                      scaling="block" if variant == "fp8_block_train" else "row",
+                                      fp8_grad_weight=variant == "fp8_train_dw")
         if impl == "torch_grouped_mm":
             return torch._grouped_mm(x, w.transpose(-2, -1), offs=offs)
         return torch.cat([xg @ wg.t() for xg, wg, n in zip(x.split(counts), w.unbind(0), counts)
@@ -699,7 +702,8 @@ def summary_table(result: Dict[str, Any]) -> str:
              + f"  copy: {copy or float('nan'):.0f} GB/s"]
     if result["meta"].get("mggemm_missing"):
         lines.append("mggemm not benchmarked: " + result["meta"]["mggemm_missing"].splitlines()[0])
-    header = f"{'variant':12s} {'split':10s} {'G':>4s} {'M':>6s} {'N':>6s} {'K':>6s} " + \
+    width = max(map(len, VARIANTS))
+    header = f"{'variant':{width}s} {'split':10s} {'G':>4s} {'M':>6s} {'N':>6s} {'K':>6s} " + \
         " ".join(f"{i:>16s}" for i in impls) + f" {'vs best peer':>12s}"
     lines.append(header)
     for case in result["cases"]:
@@ -715,7 +719,7 @@ def summary_table(result: Dict[str, Any]) -> str:
         peers = [e.get("tflops") for name, e in case["impls"].items()
                  if name != "mggemm" and e.get("status") == "ok" and e.get("tflops")]
         ratio = f"{mine / max(peers):12.2f}" if mine and peers else f"{'-':>12s}"
-        lines.append(f"{case['variant']:12s} {case['split']:10s} {case['G']:4d} {case['M']:6d} "
+        lines.append(f"{case['variant']:{width}s} {case['split']:10s} {case['G']:4d} {case['M']:6d} "
                      f"{case['N']:6d} {case['K']:6d} " + " ".join(cells) + " " + ratio)
     # Memory-bound cases: the time to read W once at the copy bandwidth over
     # mggemm's median (issue 6 asks >= 95% on the weight-bound layer).

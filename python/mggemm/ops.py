@@ -354,11 +354,22 @@ def quantize_fp8_blockwise(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]
     - W [G, N, K]: a scale per 128 x 128 block, [G, ceil(N/128), ceil(K/128)].
 
     A partial last block takes the amax of the elements it has. An all-zero
-    block gets a tiny scale (amax clamped to 1e-12) and zeros.
+    block gets a tiny scale (amax clamped to 1e-12) and zeros. On CUDA
+    tensors, where Triton is installed, one kernel does it in a pass over
+    ``t`` (``mggemm._quantize_kernels``), with the bits of the torch ops
+    used elsewhere.
     """
     if t.dim() not in (2, 3):
         raise ValueError(f"quantize_fp8_blockwise takes X [M, K] or W [G, N, K], "
                          f"got {t.dim()}-D shape {tuple(t.shape)}")
+    if t.is_cuda and _HAS_TRITON and t.numel() > 0:
+        q, scale = _quantize_blockwise_kernel(t)
+        return (q, scale.t()) if t.dim() == 2 else (q, scale)  # X's: [M, KB] column-major
+    return _quantize_blockwise_torch(t)
+
+
+def _quantize_blockwise_torch(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """quantize_fp8_blockwise as torch ops."""
     b = SCALE_BLOCK
     rows = 1 if t.dim() == 2 else b
     *lead, n, k = t.shape
@@ -537,6 +548,22 @@ def _transpose_padded_kernel_fake(q: torch.Tensor, mp: int) -> torch.Tensor:
     return q.new_empty((*q.shape[:-2], q.shape[-1], mp))
 
 
+@_custom_op("quantize_fp8_blockwise")
+def _quantize_blockwise_kernel(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    from ._quantize_kernels import quantize_blockwise
+
+    return quantize_blockwise(t, SCALE_BLOCK)
+
+
+@_quantize_blockwise_kernel.register_fake
+def _quantize_blockwise_kernel_fake(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    *lead, n, k = t.shape
+    kb = -(-k // SCALE_BLOCK)
+    blocks = (kb, n) if t.dim() == 2 else (*lead, -(-n // SCALE_BLOCK), kb)
+    return (t.new_empty(t.shape, dtype=torch.float8_e4m3fn),
+            t.new_empty(blocks, dtype=torch.float32))
+
+
 @_custom_op("quantize_fp8_rowwise")
 def _quantize_rowwise_kernel(t: torch.Tensor, sizes: Optional[torch.Tensor],
                              column_scale: Optional[torch.Tensor]
@@ -556,19 +583,19 @@ def _quantize_rowwise_kernel_fake(t: torch.Tensor, sizes: Optional[torch.Tensor]
 
 _QUANTIZERS: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {
     "row": _quantize_rowwise_torch,
-    "block": quantize_fp8_blockwise,
+    "block": _quantize_blockwise_torch,
 }
 _fused_quantizers: Dict[str, Callable[..., Tuple[torch.Tensor, ...]]] = {}
 
 
 def _quantize_fused(t: torch.Tensor, scaling: str) -> Tuple[torch.Tensor, ...]:
     """quantize_fp8_rowwise or quantize_fp8_blockwise (``scaling`` "row" or
-    "block"): row scaling on CUDA where Triton is installed runs our kernel;
-    otherwise generated kernels (amax, scale, cast, fused by
-    torch.compile), compiled on first use for dynamic shapes. Eager ops
-    cost more than the fp8 GEMM saves at small expert shapes."""
-    if scaling == "row" and t.is_cuda and _HAS_TRITON:
-        return quantize_fp8_rowwise(t)
+    "block"): on CUDA where Triton is installed our kernels; otherwise
+    generated kernels (amax, scale, cast, fused by torch.compile), compiled
+    on first use for dynamic shapes. Eager ops cost more than the fp8 GEMM
+    saves at small expert shapes."""
+    if t.is_cuda and _HAS_TRITON:
+        return quantize_fp8_rowwise(t) if scaling == "row" else quantize_fp8_blockwise(t)
     if scaling not in _fused_quantizers:
         _fused_quantizers[scaling] = torch.compile(_QUANTIZERS[scaling], dynamic=True)
     return _fused_quantizers[scaling](t)

@@ -11,6 +11,7 @@ import pytest
 
 from mggemm.bench import (
     ANCHOR_SHAPES,
+    TRAIN_VARIANTS,
     build_parser,
     flops,
     min_bytes,
@@ -80,18 +81,18 @@ def test_flops_and_traffic() -> None:
     # dYᵀ and Xᵀ in fp8, dW [G, N, K] in bf16; the FLOPs of grad_weight.
     assert min_bytes("fp8_grad_weight", shape) == 8192 * 2048 + 8192 * 7168 + weights
     # Training: the three products' FLOPs and bf16 traffic, fp8 inside or not.
-    for variant in ("train", "fp8_train", "fp8_train_dw"):
+    for variant in TRAIN_VARIANTS:
         assert flops(shape, variant) == 3 * flops(shape)
         assert min_bytes(variant, shape) == 3 * min_bytes("forward", shape)
 
 
 def test_training_variants_are_opt_in_with_every_peer() -> None:
     args = build_parser().parse_args(["--out", "o", "--variants", "all"])
-    assert {"train", "fp8_train", "fp8_train_dw"} <= set(args.variants)
-    assert not {"train", "fp8_train", "fp8_train_dw"} & set(
+    assert set(TRAIN_VARIANTS) <= set(args.variants)
+    assert not set(TRAIN_VARIANTS) & set(
         resolve_defaults(build_parser().parse_args(["--out", "o"])).variants)
     impls = ["mggemm", "torch_grouped_mm", "loop"]
-    for variant in ("train", "fp8_train", "fp8_train_dw"):
+    for variant in TRAIN_VARIANTS:
         assert variant_impls(variant, impls) == impls
 
 
@@ -328,11 +329,11 @@ def test_tiny_training_run(tmp_path: Path) -> None:
     from mggemm.bench import main
 
     rc = main(["--out", str(tmp_path), "--shapes", "4x1000x64x128", "--variants",
-               "train,fp8_train,fp8_train_dw", "--quick", "--rep-ms", "5", "--no-progress",
+               ",".join(TRAIN_VARIANTS), "--quick", "--rep-ms", "5", "--no-progress",
                "--no-plots"])
     assert rc == 0
     cases = json.loads((tmp_path / "results.json").read_text())["cases"]
-    assert len(cases) == 2 * 3
+    assert len(cases) == 2 * len(TRAIN_VARIANTS)
     for case in cases:
         assert case["flops"] == 3 * 2 * 1000 * 64 * 128
         tol = 1e-2 if case["variant"] == "train" else 8e-2

@@ -236,6 +236,39 @@ def test_quantize_rowwise_kernel_opcheck() -> None:
                           (p.dy, p.sizes, torch.rand(3, 96, device="cuda")))
 
 
+@pytest.mark.parametrize("shape, dtype", [((1137, 300), torch.bfloat16), ((4096, 7168), torch.bfloat16),
+                                          ((3, 16), torch.bfloat16), ((8, 136, 320), torch.bfloat16),
+                                          ((2, 4096, 7168), torch.bfloat16), ((3, 1, 5), torch.bfloat16),
+                                          ((65, 260), torch.float32), ((2, 130, 256), torch.float32)])
+def test_quantize_blockwise_kernel_matches_torch_ops(shape, dtype) -> None:  # type: ignore[no-untyped-def]
+    # 1 x 128 blocks of X, 128 x 128 of W, partial ones included: the torch
+    # ops' bits, and X's scales column-major as before.
+    pytest.importorskip("triton")
+    gen = torch.Generator(device="cpu").manual_seed(17)
+    t = (torch.randn(*shape, generator=gen) * 20).to(dtype).cuda()
+    t[..., :1, :128] = 0  # an all-zero row of a block (X: a whole block)
+    got = mggemm.quantize_fp8_blockwise(t)
+    want = mggemm.ops._quantize_blockwise_torch(t)
+    # Strides of size-1 dimensions carry no layout ((3, 16)'s scales are [3, 1]).
+    assert got[1].shape == want[1].shape
+    assert [st for n, st in zip(got[1].shape, got[1].stride()) if n > 1] == \
+        [st for n, st in zip(want[1].shape, want[1].stride()) if n > 1]
+    assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
+    assert torch.equal(got[1], want[1])
+
+
+def test_quantize_blockwise_kernel_keeps_nan_and_opcheck() -> None:
+    pytest.importorskip("triton")
+    t = make_problem([300, 200], 64, 256, seed=12).x.clone()
+    # opcheck compares outputs with assert_close, for which NaN != NaN.
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_blockwise.default, (t,))
+    t[7, 5] = float("nan")
+    q, s = mggemm.quantize_fp8_blockwise(t)
+    assert torch.isnan(q[7, 5].float()) and torch.isfinite(s).all()
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_blockwise.default,
+                          (make_problem([10], 136, 320, seed=3).w,))
+
+
 def test_quantize_grouped_columns_keeps_nan() -> None:
     # A NaN must not come out as a finite fp8 value (a silent wrong dW).
     t = make_problem([300, 200], 64, 32, seed=12).dy.clone()
