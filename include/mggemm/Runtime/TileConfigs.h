@@ -31,8 +31,8 @@ typedef struct {
  * groups hold fewer rows than a cluster tile). For e4m3, row- and
  * block-scaled, the forward product (the fp8 input gradient is a forward
  * product, see mggemm.h), and, row-scaled, the weight gradient of
- * transposed operands (mggemmScaledGradWeight: the forward's tiles on
- * clusters), with k = 128 (one 128-byte row of fp8).
+ * transposed operands (mggemmScaledGradWeight: the forward's 128 x 192
+ * tiles, with and without clusters), with k = 128 (one 128-byte row of fp8).
  * Their consumers keep the tile's sum in a second accumulator that each K
  * block's partial sums are added (block scales: scaled) into, since the
  * tensor cores' own fp8 sums lose precision over K (bench/results/notes.md,
@@ -62,6 +62,7 @@ static const mggemmLibraryEntry mggemmLibraryEntries[] = {
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 2}},
     {MGGEMM_KIND_FORWARD, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 1}},
     {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_E4M3, {128, 192, 128, 4, 2}},
+    {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_E4M3, {128, 192, 128, 4, 1}},
     {MGGEMM_KIND_GRAD_WEIGHT, MGGEMM_DTYPE_E4M3_FAST, {128, 256, 128, 4, 2}},
 };
 
@@ -73,7 +74,10 @@ static const mggemmLibraryEntry mggemmLibraryEntries[] = {
  * are the op's N and K and `rowsPerGroup` is M / G, each negative where it is
  * not known (dynamic). Forward and grad_input tiles cover a group's rows, and a
  * cluster tile covers 256 of them: with fewer rows per group (weight-bound
- * MoE layers) half of each pair would idle, so they run without clusters. */
+ * MoE layers) half of each pair would idle, so they run without clusters.
+ * So does the row-scaled fp8 weight gradient, whose tiles then reduce over
+ * one or two K blocks: 1-6.5% faster without clusters on 7 of 8 such cases,
+ * where bf16's is up to 19% slower (bench/results/notes.md, v26). */
 static inline mggemmTileConfig mggemmSelectTileConfig(mggemmKind kind,
                                                       mggemmDtype dtype,
                                                       int64_t n, int64_t k,
@@ -81,8 +85,8 @@ static inline mggemmTileConfig mggemmSelectTileConfig(mggemmKind kind,
   (void)n;
   (void)k;
   int32_t cluster = 2;
-  if (kind != MGGEMM_KIND_GRAD_WEIGHT && rowsPerGroup >= 0 &&
-      rowsPerGroup < 2 * 128)
+  if ((kind != MGGEMM_KIND_GRAD_WEIGHT || dtype == MGGEMM_DTYPE_E4M3) &&
+      rowsPerGroup >= 0 && rowsPerGroup < 2 * 128)
     cluster = 1;
   for (size_t i = 0; i < MGGEMM_LIBRARY_SIZE; ++i)
     if (mggemmLibraryEntries[i].kind == kind &&
