@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # v26 run 1 (wip/block-quantize-kernels on 1e83339): the whole Python suite
 # (first GPU run of 837392d, 23f6e15 and the block quantizer kernel), then
-# blockprof.py (the block-scaled training product's kernels, against v25 run 9).
+# blockprof.py (the block-scaled training product's kernels, against v25 run 9;
+# v25-h200/scripts/blockprof.py, staged into stage/scratch).
 set -u
 cd "$(dirname "$0")/../.."
 export PYTHONPATH=$PWD/stage/python MGGEMM_RUNTIME_LIB=$PWD/stage/lib/libmggemm_runtime.so
