@@ -26,7 +26,7 @@ import torch
 import triton
 import triton.language as tl
 
-from .ops import FP8_E4M3_MAX, _on_device
+from .ops import FP8_E4M3_MAX, _e4m3_scale, _on_device
 
 #: FP8_E4M3_MAX as the kernels see it, and its reciprocal: torch on CUDA
 #: divides a tensor by a Python scalar as a product with the scalar's
@@ -77,6 +77,13 @@ def _load_scaled(t_ptr, row_scale_ptr, offsets, rows, row_ok, col_ok,
     if HAS_ROW_SCALE:
         a = a * tl.load(row_scale_ptr + rows, mask=row_ok, other=0.0)[:, None]
     return a
+
+
+@triton.jit
+def _e4m3_scale_of(amax):
+    """max(amax, 1e-12) / 448 as ``ops._e4m3_scale`` computes it on CUDA
+    (times the reciprocal: same bits)."""
+    return tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
 
 
 @triton.jit
@@ -162,7 +169,7 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
     amax = torch.zeros((g, c), dtype=torch.float32, device=t.device)
     q_t = torch.empty((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
     if m == 0:
-        return q_t, amax.clamp_(min=1e-12).div_(FP8_E4M3_MAX)
+        return q_t, _e4m3_scale(amax)
     t = t if t.stride(1) == 1 else t.contiguous()
     ends, log_g = _group_ends(sizes)
     has_row_scale = row_scale is not None
@@ -172,7 +179,7 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
         _grouped_column_amax_kernel[grid](t, row_scale, ends, amax, m, c, g, t.stride(0),
                                           HAS_ROW_SCALE=has_row_scale, LOG_G=log_g,
                                           BLOCK_R=_AMAX_ROWS, BLOCK_C=_AMAX_COLUMNS)
-        scale = amax.clamp_(min=1e-12).div_(FP8_E4M3_MAX)  # as the torch ops compute it
+        scale = _e4m3_scale(amax)  # as the torch ops compute it
         grid = (triton.cdiv(mp, _CAST_ROWS), triton.cdiv(c, _CAST_COLUMNS))
         _scaled_cast_transpose_kernel[grid](t, row_scale, ends, scale, q_t, m, c, g, mp,
                                             t.stride(0), HAS_ROW_SCALE=has_row_scale,
@@ -217,7 +224,7 @@ def _rowwise_kernel(t_ptr, column_scale_ptr, ends_ptr, q_ptr, scale_ptr, r, c, g
         cols = c0 + tl.arange(0, BLOCK_C)
         a = _load_row_slice(t_ptr, column_scale_ptr, base, cols, row_ok, c, HAS_COLUMN_SCALE)
         amax = tl.maximum(amax, tl.max(tl.abs(a), axis=1))
-    scale = tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
+    scale = _e4m3_scale_of(amax)
     tl.store(scale_ptr + rows, scale, mask=row_ok)
     for c0 in range(0, c, BLOCK_C):
         cols = c0 + tl.arange(0, BLOCK_C)
@@ -302,11 +309,11 @@ def _blockwise_kernel(t_ptr, q_ptr, scale_ptr, n, k, stride_scale_b, stride_scal
     amax = tl.max(tl.abs(a), axis=1)
     scale_ptr += batch * stride_scale_b + kb * stride_scale_k
     if WHOLE_TILE:
-        scale = tl.maximum(tl.max(amax, axis=0), 1e-12) * _E4M3_MAX_RECIPROCAL
+        scale = _e4m3_scale_of(tl.max(amax, axis=0))
         tl.store(scale_ptr + tl.program_id(0) * stride_scale_r, scale)
         q = _scaled_to_e4m3_range(a, scale)
     else:
-        scale = tl.maximum(amax, 1e-12) * _E4M3_MAX_RECIPROCAL
+        scale = _e4m3_scale_of(amax)
         tl.store(scale_ptr + rows * stride_scale_r, scale, mask=rows < n)
         q = _scaled_to_e4m3_range(a, scale[:, None])
     tl.store(q_ptr + offsets, q.to(q_ptr.dtype.element_ty), mask=mask)

@@ -327,6 +327,13 @@ def _quantize_rowwise(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
     return _quantize_rowwise_torch(t, sizes, column_scale)
 
 
+def _e4m3_scale(amax: torch.Tensor) -> torch.Tensor:
+    """The fp8 scale of an f32 amax, max(amax, 1e-12) / 448 (an all-zero
+    row or block gets a tiny scale), as every torch quantizer here computes
+    it; ``_quantize_kernels._e4m3_scale`` gives the same bits."""
+    return amax.clamp(min=1e-12) / FP8_E4M3_MAX
+
+
 def _quantize_rowwise_torch(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
                             column_scale: Optional[torch.Tensor] = None
                             ) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -338,8 +345,7 @@ def _quantize_rowwise_torch(t: torch.Tensor, sizes: Optional[torch.Tensor] = Non
         group = torch.repeat_interleave(torch.arange(sizes.shape[0], device=t.device), sizes,
                                         output_size=t.shape[0])
         t32 = t32 * column_scale[group]
-    amax = t32.abs().amax(dim=-1).clamp(min=1e-12)
-    scale = amax / FP8_E4M3_MAX
+    scale = _e4m3_scale(t32.abs().amax(dim=-1))
     q = (t32 / scale.unsqueeze(-1)).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
     return q.to(torch.float8_e4m3fn).contiguous(), scale.contiguous()
 
@@ -376,8 +382,7 @@ def _quantize_blockwise_torch(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tens
     nb, kb = -(-n // rows), -(-k // b)
     t32 = torch.nn.functional.pad(t.float(), (0, kb * b - k, 0, nb * rows - n))
     blocks = t32.reshape(*lead, nb, rows, kb, b)
-    amax = blocks.abs().amax(dim=(-3, -1)).clamp(min=1e-12)  # [..., nb, kb]
-    scale = amax / FP8_E4M3_MAX
+    scale = _e4m3_scale(blocks.abs().amax(dim=(-3, -1)))  # [..., nb, kb]
     q = (blocks / scale[..., :, None, :, None]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
     q = q.reshape(*lead, nb * rows, kb * b)[..., :n, :k]
     q = q.to(torch.float8_e4m3fn).contiguous()
@@ -497,7 +502,7 @@ def _quantize_grouped_columns_torch(
     # Each row's group: [M] indices, computed on the device (output_size
     # spares repeat_interleave its host read of sum(sizes)).
     group = torch.repeat_interleave(torch.arange(g, device=t.device), sizes, output_size=m)
-    scale = _grouped_column_amax(t32, sizes).clamp(min=1e-12) / FP8_E4M3_MAX
+    scale = _e4m3_scale(_grouped_column_amax(t32, sizes))
     q = (t32 / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
     return _transpose_padded_torch(q, mp, torch.float8_e4m3fn), scale
 
