@@ -21,7 +21,8 @@
 #                  cores (e4m3_fast), on the fixed shapes, edge cases,
 #                  nonnegative operands (not e4m3_fast) and both kernel
 #                  shapes; the fp8 grad_weight (e4m3, e4m3_fast) on fixed
-#                  shapes and edge cases
+#                  shapes, sizes that are all multiples of 128 (no stage
+#                  masker) and edge cases
 #   stress         mggemm-run --stress: $MGGEMM_TEST_STRESS (1000) random
 #                  cases over all variants (G up to 1024, invalid sizes too,
 #                  each launched twice and compared bitwise) on
@@ -249,6 +250,14 @@ if wants fp8; then
           --n "$N" --k "$K" --split imbalanced --seed "$G"
       done
     done
+    # Sizes that are all multiples of 128 run without the stage masker.
+    for G in 1 8 64; do
+      gw "N=2048 K=7168 G=$G balanced" --groups "$G" \
+        --m "${MGGEMM_TEST_M:-8192}" --n 2048 --k 7168 --split balanced
+    done
+    gw "aligned sizes past M" --m 1008 --sizes 128,0,384,256,512 --n 264 --k 136
+    gw "aligned sizes short of M" --m 1024 --sizes 256,0,512 --n 512 --k 256
+    gw "one group off 128" --m 880 --sizes 128,256,112,384 --n 264 --k 136
     gw "empty and odd groups" --sizes 0,1,0,127,0,129,0,15 --n 264 --k 136
     gw "odd N K" --groups 5 --m 3008 --split random --n 100 --k 40
     gw "M = 0" --groups 4 --m 0 --n 512 --k 512

@@ -94,7 +94,10 @@ mggemmStatus mggemmScaledForward(const void *x, const void *w,
  * along M, hence the transposed layout; M (the reduction) must be a multiple
  * of 16 (16-byte TMA rows: pad the last group with zero columns), N and K
  * multiples of 8. `dtype` is MGGEMM_DTYPE_E4M3 (each 128 columns' sums added
- * in f32) or MGGEMM_DTYPE_E4M3_FAST (summed in the tensor cores). */
+ * in f32) or MGGEMM_DTYPE_E4M3_FAST (summed in the tensor cores). Where
+ * every size is a multiple of 128 (pad each group with zero columns to get
+ * there), no k-block holds two groups and the kernel skips the masking of
+ * other groups' columns: 1-3% faster (bench/results/notes.md, v27). */
 mggemmStatus mggemmScaledGradWeight(const void *dyT, const void *xT,
                                     const float *scaleDY, const float *scaleX,
                                     const int32_t *sizes, void *dw, int64_t M,

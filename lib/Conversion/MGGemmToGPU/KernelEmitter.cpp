@@ -334,8 +334,11 @@ void KernelEmitter::namedBarrierArrive(Value id, int64_t numThreads) {
 }
 
 void KernelEmitter::mbarrierInit(Value barrier, int64_t count) {
-  NVVM::MBarrierInitOp::create(b, loc, barrier, i32(count),
-                               /*predicate=*/Value());
+  mbarrierInit(barrier, i32(count));
+}
+
+void KernelEmitter::mbarrierInit(Value barrier, Value count) {
+  NVVM::MBarrierInitOp::create(b, loc, barrier, count, /*predicate=*/Value());
 }
 
 void KernelEmitter::fenceMbarrierInit() {

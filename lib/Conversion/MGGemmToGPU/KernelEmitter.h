@@ -127,6 +127,7 @@ public:
   /// bar.arrive: counts towards barrier `id` without waiting.
   void namedBarrierArrive(Value id, int64_t numThreads);
   void mbarrierInit(Value barrier, int64_t count);
+  void mbarrierInit(Value barrier, Value count);
   void fenceMbarrierInit();
   void mbarrierWait(Value barrier, Value phase);
   void mbarrierArrive(Value barrier);

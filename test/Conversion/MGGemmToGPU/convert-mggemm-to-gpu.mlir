@@ -354,37 +354,48 @@ func.func @block_scaled_wide(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168
 
 // The fp8 weight gradient: kind 2 (grad_weight), dtype 2 (e4m3). It reads
 // M off dYᵀ's second dimension and N, K, G off dW; both operands are K-major
-// (row, col) like the forward's. Where a k-block holds columns of another
-// group, the producer warpgroup's warps 1-3 (the stage masker) zero them in
-// the stage's rows, 16 bytes ANDed with a per-word mask at a time, once the
-// `full` barrier (count 1) says the loads landed; they arrive on `masked`
-// (count 96) for every k-block, and, once past it, on `empty` (count 22: 8
-// consumer and 3 masker warps per CTA of the cluster, so that no stage is
-// refilled before the masker has seen it). The consumers wait on `full` and, for such
-// k-blocks, on `masked`, and store nothing to the stages. Each k-block's sums
-// are added in f32 and the epilogue scales by [G, N] and [G, K] scales.
+// (row, col) like the forward's. Every warp first finds out, with ballots
+// over the sizes, whether some group's size is not a multiple of 128. Only
+// then may a k-block hold columns of another group: the producer
+// warpgroup's warps 1-3 (the stage masker) zero them in the stage's rows,
+// 16 bytes ANDed with a per-word mask at a time, once the `full` barrier
+// (count 1) says the loads landed; they arrive on `masked` (count 96) for
+// every k-block, and, once past it, on `empty` (count 22: 8 consumer and 3
+// masker warps per CTA of the cluster, so that no stage is refilled before
+// the masker has seen it; 16 where the masker does not run). The consumers
+// come in two copies: the one for misaligned groups waits on `full` and,
+// for such k-blocks, on `masked`; the other on `full` alone. Neither stores
+// to the stages. Each k-block's sums are added in f32 and the epilogue
+// scales by [G, N] and [G, K] scales.
 
 // CHECK-LABEL: func.func @scaled_grad_weight
 // CHECK:         memref.dim %{{.*}}, %c1{{.*}} : memref<4096x?xf8E4M3FN>
 // CHECK:         call @mggemmEncodeTensorMap(%{{.*}}, %c2_i32{{.*}}, %c0_i32{{.*}}, %c2_i32{{.*}}, %c128_i32{{.*}}, %c192_i32{{.*}}, %c128_i32
 // CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_grad_weight_e4m3_m128n192k128s4c2
 // CHECK:       gpu.func @mggemm_grad_weight_e4m3_m128n192k128s4c2(
+// CHECK:         nvvm.vote.sync  ballot
 // CHECK:         nvvm.mbarrier.init %{{.*}}, %c1_i32
 // CHECK:         nvvm.mbarrier.init %{{.*}}, %c96_i32
-// CHECK:         nvvm.mbarrier.init %{{.*}}, %c22_i32
+// CHECK:         %[[EMPTY:.*]] = arith.select %[[MISALIGNED:[0-9]+]], %c22_i32{{.*}}, %c16_i32{{.*}} : i32
+// CHECK:         nvvm.mbarrier.init %{{.*}}, %[[EMPTY]]
 // CHECK:         nvvm.mbarrier.arrive.expect_tx
-// CHECK:         nvvm.mbarrier.try_wait.parity
-// CHECK:         llvm.and %{{.*}} : vector<4xi32>
-// CHECK:         llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
-// CHECK:         nvvm.fence.proxy
-// CHECK:         nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
-// CHECK-NOT:     llvm.store %{{.*}} !llvm.ptr<3>
-// CHECK:         nvvm.mbarrier.try_wait.parity
-// CHECK-NOT:     llvm.store %{{.*}} !llvm.ptr<3>
-// CHECK:         nvvm.mbarrier.try_wait.parity
-// CHECK-NOT:     llvm.store %{{.*}} !llvm.ptr<3>
-// CHECK:         nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
-// CHECK:         arith.addf
+// CHECK:         scf.if %[[MISALIGNED]] {
+// CHECK:           nvvm.mbarrier.try_wait.parity
+// CHECK:           llvm.and %{{.*}} : vector<4xi32>
+// CHECK:           llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// CHECK:           nvvm.fence.proxy
+// CHECK:           nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
+// CHECK:         scf.if %[[MISALIGNED]] {
+// CHECK-NOT:       llvm.store %{{.*}} !llvm.ptr<3>
+// CHECK:           nvvm.mbarrier.try_wait.parity
+// CHECK-NOT:       llvm.store %{{.*}} !llvm.ptr<3>
+// CHECK:           nvvm.mbarrier.try_wait.parity
+// CHECK-NOT:       llvm.store %{{.*}} !llvm.ptr<3>
+// CHECK:           nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
+// CHECK:           arith.addf
+// CHECK:           nvvm.mbarrier.try_wait.parity
+// CHECK-NOT:       nvvm.mbarrier.try_wait.parity
+// CHECK:           nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 func.func @scaled_grad_weight(%dyt: memref<4096x?xf8E4M3FN>, %xt: memref<7168x?xf8E4M3FN>,
                               %sdy: memref<8x4096xf32>, %sx: memref<8x7168xf32>,
                               %sizes: memref<8xi32>, %dw: memref<8x4096x7168xbf16>) {
