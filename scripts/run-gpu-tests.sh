@@ -258,6 +258,11 @@ if wants fp8; then
     gw "aligned sizes past M" --m 1008 --sizes 128,0,384,256,512 --n 264 --k 136
     gw "aligned sizes short of M" --m 1024 --sizes 256,0,512 --n 512 --k 256
     gw "one group off 128" --m 880 --sizes 128,256,112,384 --n 264 --k 136
+    # Checked mode lets the transposed operands end in padding columns.
+    gw "checked, sizes short of M" --check-sizes --m 1024 --sizes 256,0,512 \
+      --n 512 --k 256
+    gw "checked, sizes past M" --check-sizes --m 512 --sizes 256,384 --n 512 \
+      --k 256 --expect-status bad_sizes
     gw "empty and odd groups" --sizes 0,1,0,127,0,129,0,15 --n 264 --k 136
     gw "odd N K" --groups 5 --m 3008 --split random --n 100 --k 40
     gw "M = 0" --groups 4 --m 0 --n 512 --k 512

@@ -43,10 +43,15 @@ struct Problem {
   int64_t M, N, K, G;
   mggemmDtype dtype;
   cu::Stream stream;
+  /// Whether columns past the last group may be padding (the transposed
+  /// operands of the fp8 weight gradient): the sizes may then add up to
+  /// less than M.
+  bool mayEndInPadding = false;
 };
 
-/// Checked mode: the sizes must be non-negative and add up to M. Copies them
-/// to the host, which synchronizes the stream.
+/// Checked mode: the sizes must be non-negative and add up to M (at most M
+/// where the operands may end in padding). Copies them to the host, which
+/// synchronizes the stream.
 mggemmStatus validateSizes(const CudaDriver &driver, const Problem &p) {
   size_t bytes = (size_t)p.G * sizeof(int32_t);
   int32_t *host = (int32_t *)malloc(bytes);
@@ -82,7 +87,7 @@ mggemmStatus validateSizes(const CudaDriver &driver, const Problem &p) {
                     "sizes[0..%" PRId64 "] to %" PRId64 ", past M = %" PRId64,
                     g, host[g], g, total, p.M);
   }
-  if (status == MGGEMM_SUCCESS && total != p.M)
+  if (status == MGGEMM_SUCCESS && total != p.M && !p.mayEndInPadding)
     status = fail(MGGEMM_ERROR_BAD_SIZES,
                   "checked mode: the %" PRId64 " sizes add up to %" PRId64
                   ", not M = %" PRId64 " (rows from %" PRId64
@@ -328,7 +333,9 @@ mggemmStatus scaledGradWeight(const void *dyT, const void *xT,
   if (mggemmStatus s = checkScales(scaleX, "scaleX", "[G, K]", G * K))
     return s;
   Product product = {MGGEMM_KIND_GRAD_WEIGHT, dyT, xT, dw, scaleDY, scaleX};
-  return run(&product, 1, makeProblem(sizes, M, N, K, G, dtype, stream));
+  Problem problem = makeProblem(sizes, M, N, K, G, dtype, stream);
+  problem.mayEndInPadding = true;
+  return run(&product, 1, problem);
 }
 
 mggemmStatus backward(const void *dy, const void *x, const void *w,

@@ -397,9 +397,8 @@ def check_scaled_grad_weight(dy_t: TensorSpec, x_t: TensorSpec, scale_dy: Tensor
     Xᵀ_g)ᵀ with fp8 operands given transposed, dy_t [N, M] and x_t [K, M]
     (group g's rows of the forward are their columns off_g .. off_g +
     sizes[g] - 1), f32 scales scale_dy [G, N] and scale_x [G, K]. M must be
-    a multiple of 16 (the last group padded with zero columns, as
-    ``quantize_fp8_grouped_columns`` does) and K of 8 (dW's bf16 rows); N
-    is no row length here and may be anything."""
+    a multiple of 16 (columns past the last group are not read) and K of 8
+    (dW's bf16 rows); N is no row length here and may be anything."""
     _check_rank(dy_t, 2, "[N, M] (the output gradient, transposed)",
                 f"quantize dy [M, N] with mggemm.quantize_fp8_grouped_columns(dy, sizes), "
                 f"which returns it transposed")
@@ -425,9 +424,8 @@ def check_scaled_grad_weight(dy_t: TensorSpec, x_t: TensorSpec, scale_dy: Tensor
         raise ValueError(
             f"M={M} ({dy_t.name}.shape[1], the tokens) is not a multiple of "
             f"{FP8_M_ALIGNMENT}: TMA needs 16-byte aligned fp8 rows; pad "
-            f"{dy_t.name} and {x_t.name} with {pad} zero columns and add {pad} to "
-            f"the last group's size (mggemm.quantize_fp8_grouped_columns(t, sizes) "
-            f"does both)"
+            f"{dy_t.name} and {x_t.name} with {pad} columns, which are not read "
+            f"(mggemm.quantize_fp8_grouped_columns(t, sizes) returns them padded)"
         )
     _check_multiple(K, "K", f"{x_t.name}.shape[0]")
     _check_int32(M=M, N=N, K=K, G=G)

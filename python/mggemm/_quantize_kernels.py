@@ -1,8 +1,9 @@
 """Triton kernels of the fp8 quantizers on CUDA tensors: for the fp8
 weight gradient's operands, ``quantize_fp8_grouped_columns``'s per-group
 column amax and scaled cast stored transposed (each one tiled pass over
-``t``, optionally times a scale per row) and a byte transpose of an fp8
-[M, C] or [G, N, K] to [C, Mp] or [G, K, N]; ``quantize_fp8_rowwise``'s
+``t``, optionally times a scale per row, each group padded to 128 columns),
+a byte transpose of an fp8 [M, C] into that layout and one of an fp8
+[G, N, K] to [G, K, N]; ``quantize_fp8_rowwise``'s
 row kernel, optionally times per-group column scales; and
 ``quantize_fp8_blockwise``'s block kernel.
 
@@ -16,7 +17,8 @@ comes from a binary search of the group ends inside the kernels.
 
 Imported only where a CUDA tensor is quantized and Triton is installed
 (by the custom ops ``ops._quantize_grouped_columns_kernels``,
-``ops._transpose_padded_kernel``, ``ops._quantize_rowwise_kernel`` and
+``ops._transpose_grouped_kernel``, ``ops._transpose_fp8_kernel``,
+``ops._quantize_rowwise_kernel`` and
 ``ops._quantize_blockwise_kernel``); elsewhere the torch ops run.
 """
 
@@ -26,7 +28,7 @@ import torch
 import triton
 import triton.language as tl
 
-from .ops import FP8_E4M3_MAX, _e4m3_scale, _on_device
+from .ops import FP8_E4M3_MAX, FP8_GROUP_ALIGNMENT, _e4m3_scale, _on_device
 
 #: FP8_E4M3_MAX as the kernels see it, and its reciprocal: torch on CUDA
 #: divides a tensor by a Python scalar as a product with the scalar's
@@ -58,6 +60,50 @@ def _row_groups(ends_ptr, rows, g, LOG_G: tl.constexpr):
         end = tl.load(ends_ptr + candidate - 1, mask=candidate <= g, other=2**31 - 1)
         found = tl.where(end <= rows, candidate, found)
     return tl.minimum(found, g - 1)
+
+
+@triton.jit
+def _padded_layout_kernel(sizes_ptr, rows_ptr, padded_ptr, g, ALIGNMENT: tl.constexpr,
+                          BLOCK: tl.constexpr):
+    """``ops._padded_layout`` in one program of BLOCK >= G lanes."""
+    i = tl.arange(0, BLOCK)
+    ok = i < g
+    size = tl.maximum(tl.load(sizes_ptr + i, mask=ok, other=0), 0).to(tl.int64)
+    ends = tl.cumsum(size, 0)
+    padded = (size + ALIGNMENT - 1) // ALIGNMENT * ALIGNMENT
+    padded_ends = tl.cumsum(padded, 0)
+    limit = 2**31 - 1
+    tl.store(rows_ptr + i, size.to(tl.int32), mask=ok)
+    tl.store(rows_ptr + g + i, tl.minimum(ends - size, limit).to(tl.int32), mask=ok)
+    tl.store(rows_ptr + 2 * g + i, tl.minimum(ends, limit).to(tl.int32), mask=ok)
+    tl.store(rows_ptr + 3 * g + i, tl.minimum(padded_ends, limit).to(tl.int32), mask=ok)
+    tl.store(padded_ptr + i, tl.minimum(padded, limit).to(tl.int32), mask=ok)
+
+
+def padded_layout(sizes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``ops._padded_layout`` as one Triton kernel."""
+    g = sizes.shape[0]
+    rows = torch.empty((4, g), dtype=torch.int32, device=sizes.device)
+    padded = torch.empty((g,), dtype=torch.int32, device=sizes.device)
+    if g > 0:
+        with _on_device(sizes.device):
+            _padded_layout_kernel[(1,)](sizes, rows, padded, g, ALIGNMENT=FP8_GROUP_ALIGNMENT,
+                                        BLOCK=triton.next_power_of_2(g))
+    return rows, padded
+
+
+@triton.jit
+def _padded_sources(columns, sizes_ptr, starts_ptr, padded_ends_ptr, m, g,
+                    LOG_G: tl.constexpr, ALIGNMENT: tl.constexpr):
+    """For columns of the padded layout (rows 0, 1 and 3 of
+    ``padded_layout``): the row of ``t`` each holds, whether it holds one,
+    and its group (past the last group: the last one, holding none)."""
+    group = _row_groups(padded_ends_ptr, columns, g, LOG_G)
+    size = tl.load(sizes_ptr + group)
+    padded_size = (size + ALIGNMENT - 1) // ALIGNMENT * ALIGNMENT
+    offset = columns - (tl.load(padded_ends_ptr + group) - padded_size)
+    row = tl.load(starts_ptr + group) + offset
+    return row, (offset < size) & (row < m), group
 
 
 def _group_ends(sizes: torch.Tensor) -> tuple[torch.Tensor, int]:
@@ -96,19 +142,17 @@ def _scaled_to_e4m3_range(a, scale):
 
 
 @triton.jit
-def _transpose_kernel(q_ptr, out_ptr, m, c, mp, BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
+def _transpose_kernel(q_ptr, out_ptr, m, c, BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
     """out[b, col, row] = q[b, row, col] (bytes, ``q`` contiguous [B, M, C],
-    ``b`` the grid's third axis) for rows < Mp, zeros past M."""
+    ``b`` the grid's third axis)."""
     batch = tl.program_id(2).to(tl.int64)
     q_ptr += batch * m * c
-    out_ptr += batch * c * mp
+    out_ptr += batch * c * m
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
-    col_ok = cols < c
-    a = tl.load(q_ptr + rows.to(tl.int64)[:, None] * c + cols[None, :],
-                mask=(rows < m)[:, None] & col_ok[None, :], other=0)
-    tl.store(out_ptr + cols.to(tl.int64)[None, :] * mp + rows[:, None], a,
-             mask=(rows < mp)[:, None] & col_ok[None, :])
+    ok = (rows < m)[:, None] & (cols < c)[None, :]
+    a = tl.load(q_ptr + rows.to(tl.int64)[:, None] * c + cols[None, :], mask=ok, other=0)
+    tl.store(out_ptr + cols.to(tl.int64)[None, :] * m + rows[:, None], a, mask=ok)
 
 
 @triton.jit
@@ -135,28 +179,49 @@ def _grouped_column_amax_kernel(t_ptr, row_scale_ptr, ends_ptr, amax_ptr, m, c, 
 
 
 @triton.jit
-def _scaled_cast_transpose_kernel(t_ptr, row_scale_ptr, ends_ptr, scale_ptr, q_ptr, m, c, g,
-                                  mp, stride_t, HAS_ROW_SCALE: tl.constexpr,
-                                  LOG_G: tl.constexpr, BLOCK_R: tl.constexpr,
+def _scaled_cast_transpose_kernel(t_ptr, row_scale_ptr, sizes_ptr, starts_ptr,
+                                  padded_ends_ptr, scale_ptr, q_ptr, m, c, g, mp, stride_t,
+                                  HAS_ROW_SCALE: tl.constexpr, LOG_G: tl.constexpr,
+                                  ALIGNMENT: tl.constexpr, BLOCK_R: tl.constexpr,
                                   BLOCK_C: tl.constexpr):
-    """q[col, row] = fp8(clamp(t[row, col] (times row_scale[row] if given)
-    / scale[group(row), col])) for rows < Mp (rows past M are zeros); a tile
-    can straddle groups, so each row's scales are gathered from its group's.
-    (``_scaled_to_e4m3_range``; a NaN in ``t`` stays NaN, but unlike
-    torch's amax the tile maxima skip it, so it does not turn its whole
-    column NaN.)"""
-    rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
+    """q[col, p] = fp8(clamp(t[row, col] (times row_scale[row] if given)
+    / scale[group, col])) for the columns p < Mp of the padded layout, row
+    the one p holds (zeros where it holds none); with BLOCK_R dividing
+    ALIGNMENT a tile lies in one group, but its scales are gathered per row
+    all the same. (``_scaled_to_e4m3_range``; a NaN in ``t`` stays NaN, but
+    unlike torch's amax the tile maxima skip it, so it does not turn its
+    whole column NaN.)"""
+    padded = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
     col_ok = cols < c
+    rows, holds, group = _padded_sources(padded, sizes_ptr, starts_ptr, padded_ends_ptr, m, g,
+                                         LOG_G, ALIGNMENT)
     offsets = rows.to(tl.int64)[:, None] * stride_t + cols[None, :]
-    a = _load_scaled(t_ptr, row_scale_ptr, offsets, rows, rows < m, col_ok, HAS_ROW_SCALE)
-    group = _row_groups(ends_ptr, rows, g, LOG_G)
+    a = _load_scaled(t_ptr, row_scale_ptr, offsets, rows, holds, col_ok, HAS_ROW_SCALE)
     scale = tl.load(scale_ptr + group[:, None] * c + cols[None, :], mask=col_ok[None, :],
                     other=1.0)
-    q_offsets = cols.to(tl.int64)[None, :] * mp + rows[:, None]
+    q_offsets = cols.to(tl.int64)[None, :] * mp + padded[:, None]
     q = _scaled_to_e4m3_range(a, scale)
     tl.store(q_ptr + q_offsets, q.to(q_ptr.dtype.element_ty),
-             mask=(rows < mp)[:, None] & col_ok[None, :])
+             mask=(padded < mp)[:, None] & col_ok[None, :])
+
+
+@triton.jit
+def _grouped_transpose_kernel(q_ptr, out_ptr, sizes_ptr, starts_ptr, padded_ends_ptr, m, c, g,
+                              mp, LOG_G: tl.constexpr, ALIGNMENT: tl.constexpr,
+                              BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr):
+    """out[col, p] = q[row, col] (bytes, ``q`` contiguous [M, C]) for the
+    columns p < Mp of the padded layout, row the one p holds (zeros where
+    it holds none)."""
+    padded = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
+    cols = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
+    col_ok = cols < c
+    rows, holds, _ = _padded_sources(padded, sizes_ptr, starts_ptr, padded_ends_ptr, m, g,
+                                     LOG_G, ALIGNMENT)
+    a = tl.load(q_ptr + rows.to(tl.int64)[:, None] * c + cols[None, :],
+                mask=holds[:, None] & col_ok[None, :], other=0)
+    tl.store(out_ptr + cols.to(tl.int64)[None, :] * mp + padded[:, None], a,
+             mask=(padded < mp)[:, None] & col_ok[None, :])
 
 
 def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
@@ -168,10 +233,11 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
     (m, c), g = t.shape, sizes.shape[0]
     amax = torch.zeros((g, c), dtype=torch.float32, device=t.device)
     q_t = torch.empty((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
+    (size, starts, ends, padded_ends), padded = padded_layout(sizes)
     if m == 0:
-        return q_t, _e4m3_scale(amax)
+        return q_t, _e4m3_scale(amax), padded
     t = t if t.stride(1) == 1 else t.contiguous()
-    ends, log_g = _group_ends(sizes)
+    log_g = (g - 1).bit_length()
     has_row_scale = row_scale is not None
     row_scale = row_scale if has_row_scale else amax  # not read without HAS_ROW_SCALE
     with _on_device(t.device):
@@ -181,24 +247,43 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
                                           BLOCK_R=_AMAX_ROWS, BLOCK_C=_AMAX_COLUMNS)
         scale = _e4m3_scale(amax)  # as the torch ops compute it
         grid = (triton.cdiv(mp, _CAST_ROWS), triton.cdiv(c, _CAST_COLUMNS))
-        _scaled_cast_transpose_kernel[grid](t, row_scale, ends, scale, q_t, m, c, g, mp,
+        _scaled_cast_transpose_kernel[grid](t, row_scale, size, starts, padded_ends, scale, q_t,
+                                            m, c, g, mp,
                                             t.stride(0), HAS_ROW_SCALE=has_row_scale,
-                                            LOG_G=log_g, BLOCK_R=_CAST_ROWS,
-                                            BLOCK_C=_CAST_COLUMNS)
-    return q_t, scale
+                                            LOG_G=log_g, ALIGNMENT=FP8_GROUP_ALIGNMENT,
+                                            BLOCK_R=_CAST_ROWS, BLOCK_C=_CAST_COLUMNS)
+    return q_t, scale, padded
 
 
-def transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
-    """``q`` [M, C] or [B, M, C] (1-byte elements) transposed to [C, mp] or
-    [B, C, mp], zeros past M."""
+def transpose_grouped(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
+    """fp8 ``q`` [M, C] transposed to [C, mp] in the padded layout of
+    ``quantize_fp8_grouped_columns`` (``ops._transpose_grouped``)."""
+    m, c = q.shape
+    out = torch.empty((c, mp), dtype=q.dtype, device=q.device)
+    if c * mp == 0:
+        return out
+    q = q.contiguous()
+    (size, starts, _, padded_ends), _ = padded_layout(sizes)
+    with _on_device(q.device):
+        grid = (triton.cdiv(mp, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS))
+        _grouped_transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8),
+                                        size, starts, padded_ends, m, c, sizes.shape[0], mp,
+                                        LOG_G=(sizes.shape[0] - 1).bit_length(),
+                                        ALIGNMENT=FP8_GROUP_ALIGNMENT,
+                                        BLOCK_R=_TRANSPOSE_ROWS, BLOCK_C=_TRANSPOSE_COLUMNS)
+    return out
+
+
+def transpose(q: torch.Tensor) -> torch.Tensor:
+    """``q`` [B, M, C] (1-byte elements) transposed to [B, C, M]."""
     *batch, m, c = q.shape
-    out = torch.empty((*batch, c, mp), dtype=q.dtype, device=q.device)
-    b = out.numel() // (c * mp) if c * mp else 0
+    out = torch.empty((*batch, c, m), dtype=q.dtype, device=q.device)
+    b = out.numel() // (c * m) if c * m else 0
     if b > 0:
         q = q.contiguous()
         with _on_device(q.device):
-            grid = (triton.cdiv(mp, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS), b)
-            _transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8), m, c, mp,
+            grid = (triton.cdiv(m, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS), b)
+            _transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8), m, c,
                                     BLOCK_R=_TRANSPOSE_ROWS, BLOCK_C=_TRANSPOSE_COLUMNS)
     return out
 

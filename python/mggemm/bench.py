@@ -21,11 +21,10 @@ for X, 128 x 128 for W) against a per-expert loop of
 ``torch.nn.functional.scaled_mm`` (BlockWise1x128 x BlockWise128x128; torch
 has no grouped form of it on sm_90). ``fp8_grad_weight`` times the fp8
 weight gradient (dY and X quantized per group and column and transposed,
-M padded to a multiple of 16, before timing) against
-``torch._scaled_grouped_mm`` in its 2d x 2d form (groups split the
-reduction: ``(dYᵀ, X)`` with ``offs`` on M, scales ``[G*N]`` and ``[G*K]``)
-and a per-expert ``torch._scaled_mm`` loop (torch takes only groups that
-start, and for the loop also end, at multiples of 16 tokens). The opt-in
+each group padded to 128 columns, before timing; all sides read that
+layout) against ``torch._scaled_grouped_mm`` in its 2d x 2d form (groups
+split the reduction: ``(dYᵀ, X)`` with ``offs`` on M, scales ``[G*N]`` and
+``[G*K]``) and a per-expert ``torch._scaled_mm`` loop. The opt-in
 ``train`` times one product's forward and backward (Y, then dX and dW from
 dY) through autograd: mggemm's ``grouped_mm`` against ``torch._grouped_mm``
 and a per-expert matmul loop; ``fp8_train``, ``fp8_train_dw`` and
@@ -53,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import math
 import platform
@@ -277,7 +277,7 @@ def _fp8_grad_weight_fn(impl: str, copies: List[Tuple[Any, ...]], sizes: Any, of
     """``fn(i)`` of the fp8 weight gradient. ``copies`` hold (dyᵀ [N, Mp],
     xᵀ [K, Mp], scale_dy [G, N], scale_x [G, K]) from
     ``quantize_fp8_grouped_columns``; ``sizes``, ``offs`` and ``bounds`` are
-    the padded ones (the last group owns the Mp - M zero columns)."""
+    the padded ones (each group padded to 128 columns)."""
     import torch
 
     from . import ops
@@ -565,15 +565,19 @@ class Bench:
             refs[variant] = (lambda q=operands[variant]:
                              reference.reference_scaled_forward(*q, sizes))
         # (sizes, offs, bounds) per variant: the fp8 weight gradient reads dYᵀ
-        # and Xᵀ with M padded to a multiple of 16, the last group owning the
-        # zero columns, so it has its own.
+        # and Xᵀ with each group padded to 128 columns, so it has its own.
+        # Every implementation gets the columns up to the last group's end
+        # (a multiple of 128), so that torch's offsets end at its operands'.
         group_args: Dict[str, Tuple[Any, Any, List[int]]] = {}
         if "fp8_grad_weight" in self.args.variants:
             qdy_t, sdy, sizes_p = quantize_fp8_grouped_columns(dy, sizes)
             qx_t, sx, _ = quantize_fp8_grouped_columns(x, sizes)
-            operands["fp8_grad_weight"] = (qdy_t, qx_t, sdy, sx)
+            padded_bounds = [0] + list(itertools.accumulate(sizes_p.tolist()))
+            used = padded_bounds[-1]
+            operands["fp8_grad_weight"] = (qdy_t[:, :used].contiguous(),
+                                           qx_t[:, :used].contiguous(), sdy, sx)
             group_args["fp8_grad_weight"] = (sizes_p, torch.cumsum(sizes_p, 0, dtype=torch.int32),
-                                             bounds[:-1] + [qdy_t.shape[1]])
+                                             padded_bounds)
             refs["fp8_grad_weight"] = (lambda q=operands["fp8_grad_weight"], s=sizes_p:
                                        reference.reference_scaled_grad_weight(*q, s))
         copy_bw = self.result["copy"].get("gb_per_s")

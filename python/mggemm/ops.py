@@ -6,7 +6,7 @@ and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
 ``torch.library.custom_op`` (as are the Triton kernels of the fp8
 quantizers, ``mggemm::quantize_fp8_rowwise``,
 ``mggemm::quantize_fp8_grouped_columns`` and
-``mggemm::transpose_fp8_padded``) so that torch.compile treats each
+``mggemm::transpose_fp8_grouped``, ``mggemm::transpose_fp8``) so that torch.compile treats each
 as one opaque node (no graph break) and shape propagation runs the fake
 implementations below instead of the kernels. Each launch goes on
 ``torch.cuda.current_stream()``, so the ops order correctly with the rest
@@ -41,7 +41,6 @@ except ImportError:  # a torch without it (a private name): every call takes the
         return True
 
 from ._checks import (
-    FP8_M_ALIGNMENT,
     SCALE_BLOCK,
     TensorSpec,
     check_forward,
@@ -433,12 +432,22 @@ def quantize_fp8_grouped_columns(
     that would read them on the host).
 
     - q_t: float8_e4m3fn [C, Mp], ``t`` transposed (contiguous, as fp8 wgmma
-      reads it K-major, here along M), with M padded to Mp, the next multiple
-      of 16, by zero columns;
+      reads it K-major, here along M), each group padded with zero columns
+      to a multiple of 128 (FP8_GROUP_ALIGNMENT): group g's rows are columns
+      ``P_g .. P_g + sizes[g] - 1``, P_g the sum of the padded sizes before
+      it. Mp = M + 127 min(G, M), rounded up to 128, covers any sizes; the
+      columns past the last group are zeros too;
     - scale: f32 [G, C], amax / 448 of each column within each group, so
-      ``q_t[c, r] * scale[g, c] ≈ t[r, c]`` for row r of group g;
-    - sizes_padded: int32 [G], ``sizes`` with Mp - M added to the last group
-      (it owns the zero columns).
+      ``q_t[c, P_g + i] * scale[g, c] ≈ t[r, c]`` for the i-th row r of
+      group g;
+    - sizes_padded: int32 [G], each size (negative ones as 0) rounded up to
+      a multiple of 128: the sizes of q_t's groups.
+
+    With every group starting on a multiple of 128 columns, the weight
+    gradient kernel has no columns of other groups to mask, and no k-block
+    starts before its group: on imbalanced splits it ran 8-12% faster than
+    on the packed layout, where each group started right after the last
+    (bench/results/notes.md, v27). The price is Mp - M columns more.
 
     Computed in fp32 on the device, without reading ``sizes`` on the host or
     synchronizing; like ``quantize_fp8_rowwise``, an all-zero column of a
@@ -469,9 +478,46 @@ def quantize_fp8_grouped_columns(
     return _quantize_grouped_columns(t, sizes)
 
 
-def _padded_rows(m: int) -> int:
-    """M rounded up to the fp8 weight gradient's multiple of 16."""
-    return -(-m // FP8_M_ALIGNMENT) * FP8_M_ALIGNMENT
+#: Where the fp8 weight gradient's operands start each group (columns of
+#: dYᵀ and Xᵀ): its k-block, so that no k-block holds two groups.
+FP8_GROUP_ALIGNMENT = 128
+
+
+def _grouped_columns_width(m: int, g: int) -> int:
+    """Mp of quantize_fp8_grouped_columns: room for G groups of sizes
+    summing to M, each padded to FP8_GROUP_ALIGNMENT (at most
+    FP8_GROUP_ALIGNMENT - 1 more columns for each non-empty one), rounded up
+    to a multiple of it, so that in every row a k-block starts on a 128-byte
+    line (TMA boxes off them ran slower, bench/results/notes.md, v21)."""
+    width = m + (FP8_GROUP_ALIGNMENT - 1) * min(g, m)
+    return -(-width // FP8_GROUP_ALIGNMENT) * FP8_GROUP_ALIGNMENT
+
+
+def _padded_layout(sizes: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """On sizes' device: int32 [4, G], rows each group's size (negative
+    ones as 0), start and end in ``t`` and end in the padded layout of
+    quantize_fp8_grouped_columns; and int32 [G], its size there. Sums
+    saturate at 2^31 - 1. As torch ops (``_quantize_kernels.padded_layout``
+    is one Triton kernel)."""
+    limit = 2**31 - 1
+    size = sizes.to(torch.int64).clamp(min=0, max=limit)
+    ends = torch.cumsum(size, 0)
+    padded = -(-size // FP8_GROUP_ALIGNMENT) * FP8_GROUP_ALIGNMENT
+    rows = torch.stack([size, ends - size, ends, torch.cumsum(padded, 0)])
+    return rows.clamp(max=limit).to(torch.int32), padded.clamp(max=limit).to(torch.int32)
+
+
+def _padded_sources_torch(sizes: torch.Tensor, m: int,
+                          mp: int) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """For each of the mp columns of the padded layout: the row of ``t``
+    it holds (0 where none), whether it holds one, and its group."""
+    (size, starts, _, padded_ends), padded = _padded_layout(sizes)
+    column = torch.arange(mp, device=sizes.device, dtype=torch.int32)
+    group = torch.searchsorted(padded_ends, column, right=True).clamp(max=sizes.shape[0] - 1)
+    offset = column - (padded_ends - padded)[group]
+    row = starts[group] + offset
+    holds = (offset < size[group]) & (row < m)
+    return torch.where(holds, row, 0).long(), holds, group
 
 
 def _quantize_grouped_columns(
@@ -480,54 +526,59 @@ def _quantize_grouped_columns(
     """quantize_fp8_grouped_columns (unchecked) of ``t * row_scale[:, None]``
     where ``row_scale`` [M] f32 is given: with Triton's kernels on CUDA
     tensors where Triton is installed, with torch ops elsewhere."""
-    m = t.shape[0]
-    mp = _padded_rows(m)
+    mp = _grouped_columns_width(t.shape[0], sizes.shape[0])
     if t.is_cuda and _HAS_TRITON:
-        q_t, scale = _quantize_grouped_columns_kernels(t, sizes, mp, row_scale)
-    else:
-        q_t, scale = _quantize_grouped_columns_torch(t, sizes, mp, row_scale)
-    sizes_padded = sizes.to(torch.int32, copy=True)
-    if mp > m:
-        sizes_padded[-1:] += mp - m  # a device op: no host read of sizes
-    return q_t, scale, sizes_padded
+        return _quantize_grouped_columns_kernels(t, sizes, mp, row_scale)
+    return _quantize_grouped_columns_torch(t, sizes, mp, row_scale)
 
 
 def _quantize_grouped_columns_torch(
     t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor] = None
-) -> Tuple[torch.Tensor, torch.Tensor]:
-    """(q_t, scale) of _quantize_grouped_columns as torch ops: the CPU
-    path, and CUDA's where Triton is missing."""
-    m, g = t.shape[0], sizes.shape[0]
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """_quantize_grouped_columns as torch ops: the CPU path, and CUDA's
+    where Triton is missing."""
     t32 = t.float() if row_scale is None else t.float() * row_scale[:, None]
-    # Each row's group: [M] indices, computed on the device (output_size
-    # spares repeat_interleave its host read of sum(sizes)).
-    group = torch.repeat_interleave(torch.arange(g, device=t.device), sizes, output_size=m)
     scale = _e4m3_scale(_grouped_column_amax(t32, sizes))
-    q = (t32 / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
-    return _transpose_padded_torch(q, mp, torch.float8_e4m3fn), scale
+    row, holds, group = _padded_sources_torch(sizes, t.shape[0], mp)
+    sizes_padded = _padded_layout(sizes)[1]
+    if t.shape[0] == 0:
+        q_t = torch.zeros((t.shape[1], mp), dtype=torch.float8_e4m3fn, device=t.device)
+        return q_t, scale, sizes_padded
+    q = (t32[row] / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
+    q = torch.where(holds[:, None], q, 0.0)
+    return q.t().contiguous().to(torch.float8_e4m3fn), scale, sizes_padded
 
 
-def _transpose_padded(q: torch.Tensor, mp: int) -> torch.Tensor:
-    """fp8 ``q`` [M, C] or [B, M, C] transposed to [C, mp] or [B, C, mp]
-    with zero columns past M: a Triton kernel on CUDA where Triton is
-    installed, a torch copy elsewhere."""
+def _transpose_grouped(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
+    """fp8 ``q`` [M, C] (rows sorted by group) transposed to [C, mp] in the
+    padded layout of quantize_fp8_grouped_columns: a Triton kernel on CUDA
+    where Triton is installed, a torch gather elsewhere."""
     if q.is_cuda and _HAS_TRITON:
-        return _transpose_padded_kernel(q, mp)
-    return _transpose_padded_torch(q, mp, q.dtype)
+        return _transpose_grouped_kernel(q, sizes, mp)
+    return _transpose_grouped_torch(q, sizes, mp)
 
 
-def _transpose_padded_torch(q: torch.Tensor, mp: int, dtype: torch.dtype) -> torch.Tensor:
-    """``q`` [M, C] or [B, M, C] transposed to [C, mp] or [B, C, mp] in
-    ``dtype``, zero columns past M (cast and transpose in one copy)."""
-    out = torch.zeros((*q.shape[:-2], q.shape[-1], mp), dtype=dtype, device=q.device)
-    out[..., :q.shape[-2]] = q.transpose(-2, -1)
-    return out
+def _transpose_grouped_torch(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
+    """_transpose_grouped as a torch gather."""
+    row, holds, _ = _padded_sources_torch(sizes, q.shape[0], mp)
+    if q.shape[0] == 0:
+        return q.new_zeros((q.shape[1], mp))
+    out = torch.where(holds[:, None], q.view(torch.uint8)[row], 0)
+    return out.t().contiguous().view(q.dtype)
+
+
+def _transpose_fp8(q: torch.Tensor) -> torch.Tensor:
+    """fp8 ``q`` [G, N, K] transposed to [G, K, N], contiguous: a Triton
+    kernel on CUDA where Triton is installed, a torch copy elsewhere."""
+    if q.is_cuda and _HAS_TRITON:
+        return _transpose_fp8_kernel(q)
+    return q.transpose(-2, -1).contiguous()
 
 
 @_custom_op("quantize_fp8_grouped_columns")
 def _quantize_grouped_columns_kernels(
     t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor]
-) -> Tuple[torch.Tensor, torch.Tensor]:
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     from ._quantize_kernels import quantize_grouped_columns
 
     return quantize_grouped_columns(t, sizes, mp, row_scale)
@@ -536,21 +587,35 @@ def _quantize_grouped_columns_kernels(
 @_quantize_grouped_columns_kernels.register_fake
 def _quantize_grouped_columns_kernels_fake(
     t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor]
-) -> Tuple[torch.Tensor, torch.Tensor]:
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return (t.new_empty((t.shape[1], mp), dtype=torch.float8_e4m3fn),
-            t.new_empty((sizes.shape[0], t.shape[1]), dtype=torch.float32))
+            t.new_empty((sizes.shape[0], t.shape[1]), dtype=torch.float32),
+            sizes.new_empty((sizes.shape[0],), dtype=torch.int32))
 
 
-@_custom_op("transpose_fp8_padded")
-def _transpose_padded_kernel(q: torch.Tensor, mp: int) -> torch.Tensor:
-    from ._quantize_kernels import transpose_padded
+@_custom_op("transpose_fp8_grouped")
+def _transpose_grouped_kernel(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
+    from ._quantize_kernels import transpose_grouped
 
-    return transpose_padded(q, mp)
+    return transpose_grouped(q, sizes, mp)
 
 
-@_transpose_padded_kernel.register_fake
-def _transpose_padded_kernel_fake(q: torch.Tensor, mp: int) -> torch.Tensor:
-    return q.new_empty((*q.shape[:-2], q.shape[-1], mp))
+@_transpose_grouped_kernel.register_fake
+def _transpose_grouped_kernel_fake(q: torch.Tensor, sizes: torch.Tensor,
+                                   mp: int) -> torch.Tensor:
+    return q.new_empty((q.shape[1], mp))
+
+
+@_custom_op("transpose_fp8")
+def _transpose_fp8_kernel(q: torch.Tensor) -> torch.Tensor:
+    from ._quantize_kernels import transpose
+
+    return transpose(q)
+
+
+@_transpose_fp8_kernel.register_fake
+def _transpose_fp8_kernel_fake(q: torch.Tensor) -> torch.Tensor:
+    return q.new_empty((*q.shape[:-2], q.shape[-1], q.shape[-2]))
 
 
 @_custom_op("quantize_fp8_blockwise")
@@ -646,7 +711,7 @@ class _Fp8GroupedMm(torch.autograd.Function):
                 dx = _grad_input_fp8_on_row_scaled_w(dy, qw, sw, sizes, ctx.fast_accum)
             else:
                 qdy, sdy = _quantize_fused(dy, "block")
-                dx = _scaled_grouped_mm(qdy, _transpose_padded(qw, qw.shape[1]), sdy,
+                dx = _scaled_grouped_mm(qdy, _transpose_fp8(qw), sdy,
                                         sw.transpose(1, 2).contiguous(), sizes, ctx.fast_accum)
             dx = dx.to(ctx.x_dtype)
         if ctx.needs_input_grad[1]:
@@ -728,7 +793,7 @@ def _grad_weight_fp8_on_row_scaled_x(dy: torch.Tensor, qx: torch.Tensor, sx: tor
     unit scales: a byte transpose instead of a second quantization of X
     (bench/results/notes.md, v23)."""
     qdy_t, sdy, padded = _quantize_grouped_columns(dy, sizes, row_scale=sx)
-    qx_t = _transpose_padded(qx, qdy_t.shape[1])
+    qx_t = _transpose_grouped(qx, sizes, qdy_t.shape[1])
     unit = torch.ones((sizes.shape[0], qx.shape[1]), dtype=torch.float32, device=qx.device)
     return _scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, unit, padded, fast_accum)
 
@@ -742,7 +807,7 @@ def _grad_input_fp8_on_row_scaled_w(dy: torch.Tensor, qw: torch.Tensor, sw: torc
     with unit scales: a byte transpose instead of a second quantization of
     W (bench/results/notes.md, v25)."""
     qdy, sdy = _quantize_rowwise(dy, sizes, sw)
-    qwt = _transpose_padded(qw, qw.shape[1])
+    qwt = _transpose_fp8(qw)
     unit = torch.ones((qw.shape[0], qw.shape[2]), dtype=torch.float32, device=qw.device)
     return _scaled_grouped_mm(qdy, qwt, sdy, unit, sizes, fast_accum)
 

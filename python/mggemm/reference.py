@@ -36,11 +36,15 @@ def _full_fp32() -> Iterator[None]:
         torch.backends.cuda.matmul.allow_tf32 = saved
 
 
-def _bounds(sizes: torch.Tensor, rows: int) -> List[Tuple[int, int]]:
+def _bounds(sizes: torch.Tensor, rows: int, padded: bool = False) -> List[Tuple[int, int]]:
+    """Each group's rows [lo, hi); the sizes must add up to ``rows``, or,
+    where the rows may end in ``padded`` ones, to at most that."""
     counts = [int(s) for s in sizes.detach().cpu().tolist()]
-    if any(c < 0 for c in counts) or sum(counts) != rows:
+    total = sum(counts)
+    if any(c < 0 for c in counts) or total > rows or (total < rows and not padded):
         raise ValueError(
-            f"sizes {counts} must be non-negative and add up to M={rows}"
+            f"sizes {counts} must be non-negative and add up to "
+            f"{'at most ' if padded else ''}M={rows}"
         )
     bounds, start = [], 0
     for c in counts:
@@ -101,13 +105,15 @@ def reference_scaled_grad_weight(dy_t: torch.Tensor, x_t: torch.Tensor, scale_dy
     transposed (dy_t [N, M], x_t [K, M], group g's rows being their columns;
     scale_dy [G, N], scale_x [G, K] per group and column): dW[g] =
     (scale_dy[g][:, None] dy_t_g) · (scale_x[g][:, None] x_t_g)ᵀ, zeros for an
-    empty group."""
-    _bounds(sizes, dy_t.shape[1])  # the clear error for sizes that do not fit
+    empty group. Columns past the last group (padding) are not read."""
+    bounds = _bounds(sizes, dy_t.shape[1], padded=True)
+    total = bounds[-1][1] if bounds else 0
     counts = sizes.detach().to(device=scale_dy.device, dtype=torch.int64)
     # Each row of the forward times its group's scales, [M, N] and [M, K].
     sdy = scale_dy.float().repeat_interleave(counts, dim=0)
     sx = scale_x.float().repeat_interleave(counts, dim=0)
-    return reference_grad_weight(dy_t.float().t() * sdy, x_t.float().t() * sx, sizes)
+    return reference_grad_weight(dy_t[:, :total].float().t() * sdy,
+                                 x_t[:, :total].float().t() * sx, sizes)
 
 
 def reference_backward(

@@ -209,11 +209,11 @@ def test_grad_weight_m_must_agree() -> None:
         grad_weight(x_t=spec("x_t", (K, 128), FP8))
 
 
-def test_grad_weight_m_multiple_of_16_says_pad_the_last_group() -> None:
+def test_grad_weight_m_multiple_of_16_says_pad() -> None:
     with pytest.raises(ValueError, match=r"M=104 \(dy_t.shape\[1\], the tokens\) is not a "
-                                         r"multiple of 16.*pad dy_t and x_t with 8 zero columns "
-                                         r"and add 8 to the last group's size \(mggemm."
-                                         r"quantize_fp8_grouped_columns\(t, sizes\) does both\)"):
+                                         r"multiple of 16.*pad dy_t and x_t with 8 columns, "
+                                         r"which are not read \(mggemm.quantize_fp8_grouped_"
+                                         r"columns\(t, sizes\) returns them padded\)"):
         grad_weight(dy_t=spec("dy_t", (N, 104), FP8), x_t=spec("x_t", (K, 104), FP8))
 
 

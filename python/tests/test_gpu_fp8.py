@@ -2,7 +2,7 @@
 scales, against the fp32 reference of the dequantized inputs and against
 torch (torch._scaled_grouped_mm; per-expert torch.nn.functional.scaled_mm
 for block scales); the fp8 weight gradient (operands quantized per group and
-column, transposed, M padded to a multiple of 16) against its fp32 reference
+column, transposed, each group padded to 128 columns) against its fp32 reference
 and the bf16 one; and fp8 training through grouped_mm_fp8.
 
 Error budget: the kernels let the tensor cores sum each 128-wide K block of
@@ -20,6 +20,8 @@ one per row).
 """
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 
@@ -167,25 +169,36 @@ def test_quantize_grouped_columns_kernels_match_torch_ops(sizes, c, dtype,  # ty
     t[:, 3] = 0  # an all-zero column: the tiny scale
     row_scale = (torch.rand(m, generator=gen) * 1e-2).cuda() if row_scaled else None
     t, s = t.cuda(), torch.tensor(sizes, dtype=torch.int32, device="cuda")
-    mp = -(-m // 16) * 16
+    mp = mggemm.ops._grouped_columns_width(m, len(sizes))
     got = mggemm.ops._quantize_grouped_columns_kernels(t, s, mp, row_scale)
     want = mggemm.ops._quantize_grouped_columns_torch(t, s, mp, row_scale)
     assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
-    assert torch.equal(got[1], want[1])
+    assert torch.equal(got[1], want[1]) and torch.equal(got[2], want[2])
 
 
 @pytest.mark.parametrize("shape", [(1137, 264), (4096, 7168), (5, 16), (0, 32), (300, 40),
                                    (8, 512, 2048), (3, 40, 72), (2, 0, 16)])
-def test_transpose_fp8_padded_kernel_matches_torch(shape) -> None:  # type: ignore[no-untyped-def]
-    # [M, C] padded (the fp8 dW's X) and [G, N, K] unpadded (the fp8 dX's W).
+def test_transpose_fp8_kernel_matches_torch(shape) -> None:  # type: ignore[no-untyped-def]
+    # [G, N, K] to [G, K, N] (the fp8 dX's W), and 2-D.
     pytest.importorskip("triton")
     q = (torch.randn(*shape, device="cuda") * 100).to(torch.float8_e4m3fn)
-    m = shape[-2]
-    mp = -(-m // 16) * 16 if len(shape) == 2 else m
-    got = mggemm.ops._transpose_padded_kernel(q, mp)
-    want = torch.zeros((*shape[:-2], shape[-1], mp), dtype=torch.float8_e4m3fn, device="cuda")
-    want[..., :m] = q.transpose(-2, -1)
+    got = mggemm.ops._transpose_fp8_kernel(q)
+    want = q.transpose(-2, -1).contiguous()
     assert got.shape == want.shape and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
+
+
+@pytest.mark.parametrize("sizes,c", [([100, 0, 1000, 37], 264), ([4096, 0], 7168), ([0, 0], 16),
+                                     ([300, 150], 40)])  # sizes short of M = 500
+def test_transpose_fp8_grouped_kernel_matches_torch(sizes, c) -> None:  # type: ignore[no-untyped-def]
+    # The forward's fp8 X into the fp8 weight gradient's padded layout.
+    pytest.importorskip("triton")
+    m = 500 if sizes == [300, 150] else sum(sizes)
+    q = (torch.randn(m, c, device="cuda") * 100).to(torch.float8_e4m3fn)
+    s = torch.tensor(sizes, dtype=torch.int32, device="cuda")
+    mp = mggemm.ops._grouped_columns_width(m, len(sizes))
+    got = mggemm.ops._transpose_grouped_kernel(q, s, mp)
+    want = mggemm.ops._transpose_grouped_torch(q, s, mp)
+    assert got.shape == (c, mp) and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
 
 
 @pytest.mark.parametrize("shape", [(1137, 264), (4096, 7168), (3, 16), (0, 64), (8, 512, 2048),
@@ -283,11 +296,12 @@ def test_quantize_grouped_columns_kernels_strided_and_short_sizes() -> None:
     t = make_problem([300, 200], 512, 64, seed=8).dy[:, :264]  # row stride 512
     s = torch.tensor([300, 150], dtype=torch.int32, device="cuda")  # sums to 450 < M = 500
     q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(t, s)
-    # Rows past the sizes' sum belong to the last group, in both paths.
-    want = mggemm.ops._quantize_grouped_columns_torch(t.contiguous(), torch.tensor(
-        [300, 200], dtype=torch.int32, device="cuda"), 512)
+    # Rows past the sizes' sum count towards the last group's scales and
+    # are in no group's columns, in both paths.
+    want = mggemm.ops._quantize_grouped_columns_torch(t.contiguous(), s, q_t.shape[1])
     assert torch.equal(q_t.view(torch.uint8), want[0].view(torch.uint8))
-    assert torch.equal(scale, want[1]) and padded.tolist() == [300, 162]
+    assert torch.equal(scale, want[1]) and padded.tolist() == [384, 256]
+    assert torch.count_nonzero(q_t[:, 384 + 150:].float()) == 0
 
 
 def test_quantize_grouped_columns_opcheck() -> None:
@@ -299,10 +313,13 @@ def test_quantize_grouped_columns_opcheck() -> None:
                           (p.dy, p.sizes, 160, torch.rand(160, device="cuda")))
     # Not test_schema: its mutation check multiplies the fp8 input, which
     # torch does not implement for float8_e4m3fn.
-    for q, mp in ((p.dy, 160), (p.w, 96)):
-        torch.library.opcheck(torch.ops.mggemm.transpose_fp8_padded.default,
-                              (q.to(torch.float8_e4m3fn), mp),
+    for q in (p.dy, p.w):
+        torch.library.opcheck(torch.ops.mggemm.transpose_fp8.default,
+                              (q.to(torch.float8_e4m3fn),),
                               test_utils=("test_faketensor", "test_aot_dispatch_dynamic"))
+    torch.library.opcheck(torch.ops.mggemm.transpose_fp8_grouped.default,
+                          (p.dy.to(torch.float8_e4m3fn), p.sizes, 512),
+                          test_utils=("test_faketensor", "test_aot_dispatch_dynamic"))
 
 
 @pytest.mark.parametrize("scaling, fast_accum", [("row", False), ("block", False),
@@ -387,11 +404,11 @@ def grad_weight_quantized(sizes, n, k, seed=0, nonnegative=False):  # type: igno
 
 
 @pytest.mark.parametrize("sizes,n,k", [
-    ([512, 0, 1000, 37], 2048, 1024),      # M = 1549, padded to 1552; an empty group
+    ([512, 0, 1000, 37], 2048, 1024),      # M = 1549; an empty group
     (sizes_with_edge_cases(3000, 8, seed=1), 264, 144),  # empty and one-row groups
-    ([3000], 512, 768),                    # G = 1; M = 3000 padded to 3008
+    ([3000], 512, 768),                    # G = 1
     ([100, 0, 0, 900, 1, 255], 136, 48),   # groups of no multiple of 16 or 128
-    ([128, 256, 0, 640], 384, 256),        # M = 1024: no padding
+    ([128, 256, 0, 640], 384, 256),        # no padding between groups
 ])
 @pytest.mark.parametrize("fast_accum", [False, True])
 def test_scaled_grad_weight_matches_reference(sizes, n, k, fast_accum: bool) -> None:  # type: ignore[no-untyped-def]
@@ -406,6 +423,23 @@ def test_scaled_grad_weight_matches_reference(sizes, n, k, fast_accum: bool) -> 
     check_close(dw, reference_grad_weight(p.dy, p.x, p.sizes), FP8_VS_BF16_TOL, "fp8 vs bf16")
 
 
+@pytest.mark.parametrize("sizes", [[100, 0, 1000, 37], sizes_with_edge_cases(3000, 8, seed=1)])
+def test_scaled_grad_weight_of_packed_groups(sizes) -> None:  # type: ignore[no-untyped-def]
+    # Operands whose groups are not padded to 128 columns (built here from
+    # the padded ones): the kernel zeroes other groups' columns in k-blocks
+    # that hold two groups.
+    p, (qdy_t, qx_t, sdy, sx, _) = grad_weight_quantized(sizes, 264, 144, seed=4)
+    m = sum(sizes)
+    held = torch.cat([torch.arange(lo, lo + n) for lo, n in
+                      zip(itertools.accumulate([0] + [-(-n // 128) * 128 for n in sizes]), sizes)])
+    mp = -(-m // 16) * 16
+    packed = [torch.zeros((t.shape[0], mp), dtype=t.dtype, device="cuda") for t in (qdy_t, qx_t)]
+    for dst, src in zip(packed, (qdy_t, qx_t)):
+        dst[:, :m] = src[:, held.cuda()]
+    dw = mggemm.scaled_grouped_mm_grad_weight(*packed, sdy, sx, p.sizes)
+    check_close(dw, reference_scaled_grad_weight(*packed, sdy, sx, p.sizes), REL_TOL, "packed")
+
+
 def test_scaled_grad_weight_nonnegative_operands_keep_precision() -> None:
     # No cancellation over groups of thousands of tokens: the sums of each
     # 128 columns are added in f32.
@@ -417,9 +451,11 @@ def test_scaled_grad_weight_nonnegative_operands_keep_precision() -> None:
 def test_scaled_grad_weight_matches_torch_scaled_grouped_mm() -> None:
     p, q = grad_weight_quantized([256, 512, 0, 768], 512, 256, seed=3)
     qdy_t, qx_t, sdy, sx, padded = q
+    used = int(padded.sum())  # torch's offsets end at its operands' last column
     try:
         # 2d x 2d: the groups split the reduction at offs.
-        ref = torch._scaled_grouped_mm(qdy_t, qx_t.t(), scale_a=sdy.view(-1), scale_b=sx.view(-1),
+        ref = torch._scaled_grouped_mm(qdy_t[:, :used].contiguous(), qx_t[:, :used].t(),
+                                       scale_a=sdy.view(-1), scale_b=sx.view(-1),
                                        offs=torch.cumsum(padded, 0, dtype=torch.int32),
                                        out_dtype=torch.bfloat16)
     except (RuntimeError, AttributeError) as err:
@@ -437,7 +473,7 @@ def test_scaled_grad_weight_without_tokens() -> None:
 
 @pytest.mark.parametrize("fast_accum", [False, True])
 def test_grad_weight_fp8_matches_bf16(fast_accum: bool) -> None:
-    p = make_problem([300, 0, 517, 211], 512, 256, seed=5)  # M = 1028, padded to 1040
+    p = make_problem([300, 0, 517, 211], 512, 256, seed=5)  # M = 1028
     dw = mggemm.grouped_mm_grad_weight_fp8(p.dy, p.x, p.sizes, fast_accum=fast_accum)
     assert dw.dtype == p.dy.dtype and dw.shape == (4, 512, 256)
     check_close(dw, reference_grad_weight(p.dy, p.x, p.sizes), FP8_VS_BF16_TOL, "fp8 vs bf16")
@@ -445,7 +481,7 @@ def test_grad_weight_fp8_matches_bf16(fast_accum: bool) -> None:
 
 
 def test_quantize_grouped_columns_round_trip() -> None:
-    sizes = [100, 0, 1000, 37]  # M = 1137, padded to 1152
+    sizes = [100, 0, 1000, 37]  # M = 1137; groups padded to 128, 0, 1024, 128 columns
     p = make_problem(sizes, 264, 144, seed=2)
     torch.cuda.synchronize()
     torch.cuda.set_sync_debug_mode("error")  # never reads sizes on the host
@@ -453,13 +489,16 @@ def test_quantize_grouped_columns_round_trip() -> None:
         q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(p.dy, p.sizes)
     finally:
         torch.cuda.set_sync_debug_mode("default")
-    assert q_t.dtype == torch.float8_e4m3fn and q_t.shape == (264, 1152) and q_t.is_contiguous()
-    assert torch.count_nonzero(q_t[:, 1137:].float()) == 0
-    assert padded.dtype == torch.int32 and padded.tolist() == [100, 0, 1000, 52]
-    assert int(padded.sum()) == q_t.shape[1]
+    mp = -(-(1137 + 127 * 4) // 128) * 128  # room for any four sizes summing to M
+    assert q_t.dtype == torch.float8_e4m3fn and q_t.shape == (264, mp) and q_t.is_contiguous()
+    assert padded.dtype == torch.int32 and padded.tolist() == [128, 0, 1024, 128]
+    held = torch.cat([torch.arange(0, 100), torch.arange(128, 1128), torch.arange(1152, 1189)])
+    zeros = torch.ones(mp, dtype=torch.bool)
+    zeros[held] = False
+    assert torch.count_nonzero(q_t[:, zeros.cuda()].float()) == 0
     group = torch.repeat_interleave(torch.arange(4, device="cuda"), p.sizes.long())
     s = scale[group]  # [M, N]: each row's group's column scales
-    deq, dy = q_t[:, :1137].float().t() * s, p.dy.float()
+    deq, dy = q_t[:, held.cuda()].float().t() * s, p.dy.float()
     assert torch.all((deq - dy).abs() <= dy.abs() / 16 + s * 2**-10)
     check_close(deq, dy, FP8_VS_BF16_TOL, "dequantized")
 

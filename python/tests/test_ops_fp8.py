@@ -224,6 +224,22 @@ def _bounds(sizes):  # type: ignore[no-untyped-def]
     return [(lo, lo + n) for lo, n in zip(starts, sizes)]
 
 
+def _padded(sizes):  # type: ignore[no-untyped-def]
+    return [-(-n // 128) * 128 for n in sizes]
+
+
+def _padded_bounds(sizes):  # type: ignore[no-untyped-def]
+    """Each group's columns in quantize_fp8_grouped_columns' layout."""
+    return [(lo, lo + n) for (lo, _), n in zip(_bounds(_padded(sizes)), sizes)]
+
+
+def _held_columns(sizes, mp):  # type: ignore[no-untyped-def]
+    held = torch.zeros(mp, dtype=torch.bool)
+    for lo, hi in _padded_bounds(sizes):
+        held[lo:hi] = True
+    return held
+
+
 @pytest.mark.parametrize("sizes", [[7, 0, 20, 13], [16, 32], [0, 5, 0], [3], [0, 0],
                                    [130, 0, 300, 1, 97, 128]])  # groups across 128-row pieces
 def test_quantize_grouped_columns(sizes) -> None:  # type: ignore[no-untyped-def]
@@ -232,21 +248,22 @@ def test_quantize_grouped_columns(sizes) -> None:  # type: ignore[no-untyped-def
     t[:, 0] = 0  # an all-zero column in every group
     s = torch.tensor(sizes, dtype=torch.int32)
     q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(t, s)
-    mp = -(-m // 16) * 16
+    # Room for any sizes summing to M, each padded to 128 columns.
+    mp = -(-(m + 127 * min(len(sizes), m)) // 128) * 128
     assert q_t.dtype == FP8 and q_t.shape == (c, mp) and q_t.is_contiguous()
     assert scale.dtype == torch.float32 and scale.shape == (len(sizes), c)
-    assert torch.all(q_t[:, m:].float() == 0)  # the padding columns
-    # The last group owns the padding; the input sizes are left alone.
-    assert padded.dtype == torch.int32 and padded.tolist() == sizes[:-1] + [sizes[-1] + mp - m]
-    assert s.tolist() == sizes
+    # Every group starts on a multiple of 128; the padding columns are zeros.
+    assert torch.all(q_t[:, ~_held_columns(sizes, mp)].float() == 0)
+    assert padded.dtype == torch.int32 and padded.tolist() == _padded(sizes)
+    assert s.tolist() == sizes  # the input sizes are left alone
     assert torch.isfinite(scale).all()
     t32 = t.float()
-    for g, (lo, hi) in enumerate(_bounds(sizes)):
+    for g, ((lo, hi), (plo, phi)) in enumerate(zip(_bounds(sizes), _padded_bounds(sizes))):
         amax = t32[lo:hi].abs().amax(0) if hi > lo else torch.zeros(c)
         nonzero = amax > 0
         torch.testing.assert_close(scale[g][nonzero], amax[nonzero] / 448)
         # Each group's column fills e4m3's range; all-zero ones quantize to zeros.
-        q = q_t[:, lo:hi].float().t()
+        q = q_t[:, plo:phi].float().t()
         if hi > lo:
             assert torch.all(q.abs().amax(0)[nonzero] == 448)
         assert torch.all(q[:, ~nonzero] == 0)
@@ -270,10 +287,12 @@ def test_grad_weight_operands_on_row_scaled_x(sizes) -> None:  # type: ignore[no
     s = torch.tensor(sizes, dtype=torch.int32)
     qx, sx = mggemm.quantize_fp8_rowwise(x)
     qdy_t, sdy, padded = ops._quantize_grouped_columns(dy, s, row_scale=sx)
-    qx_t = ops._transpose_padded(qx, qdy_t.shape[1])
-    assert qx_t.dtype == FP8 and qx_t.shape == (k, qdy_t.shape[1])
-    assert torch.equal(qx_t[:, :m].view(torch.uint8), qx.t().view(torch.uint8))
-    assert torch.all(qx_t[:, m:].float() == 0)
+    mp = qdy_t.shape[1]
+    qx_t = ops._transpose_grouped(qx, s, mp)
+    assert qx_t.dtype == FP8 and qx_t.shape == (k, mp)
+    for (lo, hi), (plo, phi) in zip(_bounds(sizes), _padded_bounds(sizes)):
+        assert torch.equal(qx_t[:, plo:phi].view(torch.uint8), qx[lo:hi].t().view(torch.uint8))
+    assert torch.all(qx_t[:, ~_held_columns(sizes, mp)].float() == 0)
     dw = torch.zeros(len(sizes), n, k)
     for g, (lo, hi) in enumerate(_bounds(padded.tolist())):
         dw[g] = (qdy_t[:, lo:hi].float() * sdy[g][:, None]) @ qx_t[:, lo:hi].float().t()
@@ -302,7 +321,8 @@ def test_quantize_grouped_columns_without_groups() -> None:
 def test_quantize_grouped_columns_on_meta() -> None:
     q_t, scale, padded = mggemm.quantize_fp8_grouped_columns(
         torch.empty(M, N, device="meta"), torch.empty(G, dtype=torch.int32, device="meta"))
-    assert q_t.shape == (N, WM) and scale.shape == (G, N) and padded.shape == (G,)
+    mp = -(-(M + 127 * G) // 128) * 128  # room for G groups padded to 128
+    assert q_t.shape == (N, mp) and scale.shape == (G, N) and padded.shape == (G,)
 
 
 def test_scaled_grad_weight_reference_matches_float64() -> None:
@@ -313,14 +333,17 @@ def test_scaled_grad_weight_reference_matches_float64() -> None:
     ref = mggemm.reference_scaled_grad_weight(qdy_t, qx_t, sdy, sx, padded)
     assert ref.dtype == torch.float32 and ref.shape == (G, N, K)
     # dW[g, n, k] = sdy[g, n] sx[g, k] sum_{r in g} qdy_t[n, r] qx_t[k, r], in float64.
+    total = int(padded.sum())
     member = torch.nn.functional.one_hot(
-        torch.repeat_interleave(torch.arange(G), padded.long()), G).double()  # [Mp, G]
-    raw = torch.einsum("nr,kr,rg->gnk", qdy_t.double(), qx_t.double(), member)
+        torch.repeat_interleave(torch.arange(G), padded.long()), G).double()  # [total, G]
+    raw = torch.einsum("nr,kr,rg->gnk", qdy_t[:, :total].double(), qx_t[:, :total].double(),
+                       member)
     expected = sdy.double()[:, :, None] * sx.double()[:, None, :] * raw
     assert compare(ref, expected).rel_fro_error < 1e-6
     assert torch.count_nonzero(ref[1]) == 0  # the empty group
-    with pytest.raises(ValueError, match=r"must be non-negative and add up to M=48"):
-        mggemm.reference_scaled_grad_weight(qdy_t, qx_t, sdy, sx, s)  # unpadded sizes
+    mp = qdy_t.shape[1]
+    with pytest.raises(ValueError, match=rf"must be non-negative and add up to at most M={mp}"):
+        mggemm.reference_scaled_grad_weight(qdy_t, qx_t, sdy, sx, padded * 4)
 
 
 @pytest.mark.cuda
@@ -351,13 +374,15 @@ def test_grad_weight_op_passes_its_arguments(tmp_path, monkeypatch: pytest.Monke
             mggemm.scaled_grouped_mm_grad_weight(dy_t, x_t, sdy, sx, sizes)
         assert last(9) == side.cuda_stream  # the current stream, not the default one
 
-        # grouped_mm_grad_weight_fp8 pads M = 40 to 48 and mirrors fast_accum.
+        # grouped_mm_grad_weight_fp8 lays the 40 tokens out in groups padded
+        # to 128 columns, M = 40 + 127 * 4 rounded up to 128 = 640 columns
+        # (room for any sizes), and mirrors fast_accum.
         dy = torch.randn(40, N, device="cuda", dtype=torch.bfloat16)
         x = torch.randn(40, K, device="cuda", dtype=torch.bfloat16)
         counts = torch.tensor([7, 0, 20, 13], dtype=torch.int32, device="cuda")
         dw = mggemm.grouped_mm_grad_weight_fp8(dy, x, counts, fast_accum=True)
         assert dw.shape == (G, N, K) and dw.dtype == torch.bfloat16
-        assert [last(i) for i in (3, 4, 5, 6, 7, 8)] == [dw.data_ptr(), WM, N, K, G, 4]
+        assert [last(i) for i in (3, 4, 5, 6, 7, 8)] == [dw.data_ptr(), 640, N, K, G, 4]
 
         monkeypatch.setenv("STUB_FAIL_STATUS", "1")
         with pytest.raises(mggemm.MggemmError, match=r"mggemmScaledGradWeight failed "
