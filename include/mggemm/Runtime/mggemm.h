@@ -93,12 +93,12 @@ mggemmStatus mggemmScaledForward(const void *x, const void *w,
  * and zero for an empty group. fp8 wgmma reads both operands K-major, here
  * along M, hence the transposed layout; M (the reduction) must be a multiple
  * of 16 (16-byte TMA rows: pad the last group with zero columns, or leave
- * columns past the last group, which are not read), N and K multiples of
- * 8. `dtype` is MGGEMM_DTYPE_E4M3 (each 128 columns' sums added
- * in f32) or MGGEMM_DTYPE_E4M3_FAST (summed in the tensor cores). Where
- * every size is a multiple of 128 (pad each group with zero columns to get
- * there), no k-block holds two groups and the kernel skips the masking of
- * other groups' columns: 1-3% faster (bench/results/notes.md, v27). */
+ * columns past the last group, which are not read), N and K multiples of 8.
+ * `dtype` is MGGEMM_DTYPE_E4M3 (each 128 columns' sums added in f32) or
+ * MGGEMM_DTYPE_E4M3_FAST (summed in the tensor cores). Where every size is a
+ * multiple of 128 (pad each group with zero columns to get there), no k-block
+ * holds two groups and the kernel skips the masking of other groups' columns:
+ * 1-3% faster (bench/results/notes.md, v27). */
 mggemmStatus mggemmScaledGradWeight(const void *dyT, const void *xT,
                                     const float *scaleDY, const float *scaleX,
                                     const int32_t *sizes, void *dw, int64_t M,
@@ -108,8 +108,8 @@ mggemmStatus mggemmScaledGradWeight(const void *dyT, const void *xT,
 /* Checked mode (off by default): before each launch, copy `sizes` to the
  * host (synchronizing the stream) and fail with MGGEMM_ERROR_BAD_SIZES if any
  * is negative or they do not add up to M (mggemmScaledGradWeight: if they add
- * up to more, as its operands may end in padding columns). For debugging; not capturable in
- * a CUDA graph. */
+ * up to more, as its operands may end in padding columns). For debugging;
+ * not capturable in a CUDA graph. */
 void mggemmSetCheckedMode(int enabled);
 
 /* For tuning tools: every later product of `kind` uses the library kernel

@@ -148,7 +148,7 @@ private:
   /// Where none is, every group starts on a k-block and its last k-block
   /// ends at its end or past M, where TMA fills in zeros: nothing needs
   /// masking, so the masker warps are not started and the consumers do not
-  /// wait for them (3.5% faster on one group of 8,192 rows, notes v27).
+  /// wait for them (3% faster on one group of 8,192 rows, notes v27).
   Value someGroupMisaligned();
   int64_t barrierOffset() const { return mggemmBarrierOffset(tile, eb); }
 
