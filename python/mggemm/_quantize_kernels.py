@@ -225,11 +225,13 @@ def _grouped_transpose_kernel(q_ptr, out_ptr, sizes_ptr, starts_ptr, padded_ends
 
 
 def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
-                             row_scale: Optional[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-    """(q_t [C, mp], scale [G, C]) of ``quantize_fp8_grouped_columns`` (which
-    checks the arguments), of ``t * row_scale[:, None]`` where ``row_scale``
-    is given, with the kernels above: bit-equal to the torch ops
-    (``ops._quantize_grouped_columns_torch``, tests/test_gpu_fp8.py)."""
+                             row_scale: Optional[torch.Tensor]
+                             ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(q_t [C, mp], scale [G, C], padded sizes [G]) of
+    ``quantize_fp8_grouped_columns`` (which checks the arguments), of ``t *
+    row_scale[:, None]`` where ``row_scale`` is given, with the kernels
+    above: bit-equal to the torch ops (``ops._quantize_grouped_columns_torch``,
+    tests/test_gpu_fp8.py)."""
     (m, c), g = t.shape, sizes.shape[0]
     amax = torch.zeros((g, c), dtype=torch.float32, device=t.device)
     q_t = torch.empty((c, mp), dtype=torch.float8_e4m3fn, device=t.device)

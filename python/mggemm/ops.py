@@ -507,13 +507,14 @@ def _padded_layout(sizes: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     return rows.clamp(max=limit).to(torch.int32), padded.clamp(max=limit).to(torch.int32)
 
 
-def _padded_sources_torch(sizes: torch.Tensor, m: int,
+def _padded_sources_torch(layout: Tuple[torch.Tensor, torch.Tensor], m: int,
                           mp: int) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """For each of the mp columns of the padded layout: the row of ``t``
-    it holds (0 where none), whether it holds one, and its group."""
-    (size, starts, _, padded_ends), padded = _padded_layout(sizes)
-    column = torch.arange(mp, device=sizes.device, dtype=torch.int32)
-    group = torch.searchsorted(padded_ends, column, right=True).clamp(max=sizes.shape[0] - 1)
+    """For each of the mp columns of the padded layout (``_padded_layout``'s
+    result): the row of ``t`` it holds (0 where none), whether it holds one,
+    and its group."""
+    (size, starts, _, padded_ends), padded = layout
+    column = torch.arange(mp, device=padded.device, dtype=torch.int32)
+    group = torch.searchsorted(padded_ends, column, right=True).clamp(max=padded.shape[0] - 1)
     offset = column - (padded_ends - padded)[group]
     row = starts[group] + offset
     holds = (offset < size[group]) & (row < m)
@@ -539,8 +540,9 @@ def _quantize_grouped_columns_torch(
     where Triton is missing."""
     t32 = t.float() if row_scale is None else t.float() * row_scale[:, None]
     scale = _e4m3_scale(_grouped_column_amax(t32, sizes))
-    row, holds, group = _padded_sources_torch(sizes, t.shape[0], mp)
-    sizes_padded = _padded_layout(sizes)[1]
+    layout = _padded_layout(sizes)
+    row, holds, group = _padded_sources_torch(layout, t.shape[0], mp)
+    sizes_padded = layout[1]
     if t.shape[0] == 0:
         q_t = torch.zeros((t.shape[1], mp), dtype=torch.float8_e4m3fn, device=t.device)
         return q_t, scale, sizes_padded
@@ -560,7 +562,7 @@ def _transpose_grouped(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.T
 
 def _transpose_grouped_torch(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
     """_transpose_grouped as a torch gather."""
-    row, holds, _ = _padded_sources_torch(sizes, q.shape[0], mp)
+    row, holds, _ = _padded_sources_torch(_padded_layout(sizes), q.shape[0], mp)
     if q.shape[0] == 0:
         return q.new_zeros((q.shape[1], mp))
     out = torch.where(holds[:, None], q.view(torch.uint8)[row], 0)

@@ -698,7 +698,7 @@ Value KernelBodyBuilder::someGroupMisaligned() {
           Value size =
               e.select(e.ult(group, G),
                        e.loadI32(sizes, e.minu(group, lastGroup)), e.i32(0));
-          size = e.minu(e.maxs(size, e.i32(0)), e.i32(MGGEMM_MAX_ROWS));
+          size = TileScheduler::clampSize(e, size);
           Value off = e.ugt(e.remu(size, e.i32(tile.k)), e.i32(0));
           any = e.orI(any, e.ugt(e.ballot(off), e.i32(0)));
         }

@@ -13,6 +13,10 @@ using namespace mlir::mggemm;
 /// least M, so clamping them to M gives the true offsets.
 static constexpr int64_t kRowCap = MGGEMM_MAX_ROWS;
 
+Value TileScheduler::clampSize(KernelEmitter &e, Value size) {
+  return e.minu(e.maxs(size, e.i32(0)), e.i32(kRowCap));
+}
+
 Value TileScheduler::tilesOfGroup(Value rows) {
   const mggemmTileConfig &tile = spec.tile;
   // Tiles of a whole cluster: `cluster` CTA tiles stacked along m.
@@ -82,8 +86,7 @@ void TileScheduler::forEachTile(
             b.setInsertionPointToStart(load.elseBlock());
             scf::YieldOp::create(b, loc, e.i32(0));
           }
-          Value size =
-              e.minu(e.maxs(load.getResult(0), e.i32(0)), e.i32(kRowCap));
+          Value size = clampSize(e, load.getResult(0));
           Value rowsIncl = warpInclusiveScan(e, size, /*saturate=*/true);
           // Clamp the group's row range to [rowBase, M). The group starts
           // where the previous lane's group ends: once the scan saturates,

@@ -47,6 +47,10 @@ public:
                                                    Value stage, Value phase)>
                        body);
 
+  /// A size read from `sizes` as the scheduler counts it: negative as 0,
+  /// capped so that prefix sums of 32 never overflow i32.
+  static Value clampSize(KernelEmitter &e, Value size);
+
 private:
   Value tilesOfGroup(Value rows);
 
