@@ -938,14 +938,17 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   // bench/results/notes.md, v17). The scales of a k-block are loaded two
   // k-blocks ahead.
   if (tile.n > MGGEMM_SCALE_BLOCK) {
+    // Each k-block's stage is waited for while the k-block before it is
+    // still running (below), so that between a consumer's adds and its next
+    // MMAs there is only the turn.
+    e.mbarrierWait(fullBarrier(stage), phase);
+    maskOtherGroups(c, e.i32(0), stage, phase);
     SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2), stage, phase};
     llvm::append_range(init, loadScales(e.i32(0)));
     llvm::append_range(init, loadScales(e.i32(1)));
     SmallVector<Value> loop =
         e.forLoop(c.kBlocks, init, [&](Value kb, ValueRange it) {
           Value sum = it[0], s = it[1], p = it[2];
-          e.mbarrierWait(fullBarrier(s), p);
-          maskOtherGroups(c, kb, s, p);
           if (takesTurns())
             e.namedBarrier(e.add(e.i32(kIssueTurnBarrierId), consumerIndex),
                            2 * kWarpgroupThreads);
@@ -956,12 +959,18 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
                 e.sub(e.i32(kIssueTurnBarrierId + 1), consumerIndex),
                 2 * kWarpgroupThreads);
           SmallVector<Value> ahead = loadScales(e.add(kb, e.i32(2)));
+          SmallVector<Value> next = e.advanceStage(s, p, tile.stages);
+          Value nextKb = e.add(kb, e.i32(1));
+          e.ifThen(e.ult(nextKb, c.kBlocks), [&] {
+            e.mbarrierWait(fullBarrier(next[0]), next[1]);
+            maskOtherGroups(c, nextKb, next[0], next[1]);
+          });
           e.wgmmaWait(0);
           release(s);
           sum = addScaled(sum, e.fenceAccumulator(partial),
                           it.slice(3, numScales));
           SmallVector<Value> carried = {sum};
-          llvm::append_range(carried, e.advanceStage(s, p, tile.stages));
+          llvm::append_range(carried, next);
           llvm::append_range(carried, it.slice(3 + numScales, numScales));
           llvm::append_range(carried, ahead);
           return carried;

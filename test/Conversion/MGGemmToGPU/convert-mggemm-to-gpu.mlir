@@ -317,7 +317,9 @@ func.func @block_scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4
 // A block-scaled tile 192 wide has registers for the partial sums and the
 // tile's sum only: each k-block's MMAs are waited for before they are added,
 // and the two consumers take turns to issue them (named barriers 2 and 3,
-// consumer 1 opening consumer 0's first turn). The tile spans two 128-column
+// consumer 1 opening consumer 0's first turn). A k-block's stage is waited
+// for before the loop (the first) or while the k-block before it runs, so
+// that the turn is all that stands between the adds and the next MMAs. The tile spans two 128-column
 // blocks of weight_scale: its middle 64 columns take the first or the second
 // block's scale, as the tile starts on a block or half-way into one.
 
@@ -326,11 +328,15 @@ func.func @block_scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4
 // CHECK:       gpu.func @mggemm_forward_e4m3_block_m128n192k128s4c2
 // CHECK:         nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c40960_i32
 // CHECK:         nvvm.barrier.arrive id = %c2_i32{{.*}} number_of_threads = %c256_i32
+// CHECK:         nvvm.mbarrier.try_wait.parity
 // CHECK:         scf.for
+// CHECK-NOT:       nvvm.mbarrier.try_wait.parity
 // CHECK:           nvvm.barrier id = %{{.*}} number_of_threads = %c256_i32
 // CHECK:           nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <zero>]
 // CHECK-COUNT-3:   nvvm.wgmma.mma_async {{.*}} <m = 64, n = 192, k = 32>, D[<f32>, <one>]
 // CHECK:           nvvm.barrier.arrive id = %{{.*}} number_of_threads = %c256_i32
+// CHECK:           scf.if
+// CHECK:             nvvm.mbarrier.try_wait.parity
 // CHECK:           nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK:           %[[LEFT0:.*]] = arith.mulf %[[ROW0:.*]], %[[BLOCK0:[^ ]*]] : f32
 // CHECK:           %[[LEFT1:.*]] = arith.mulf %[[ROW1:.*]], %[[BLOCK0]] : f32
