@@ -220,6 +220,12 @@ private:
   /// `phase`) holds of other groups' rows is zero before the MMAs read it:
   /// zeroes it (MN-major stages) or waits for the stage masker (K-major).
   void maskOtherGroups(const TileCoords &c, Value kb, Value stage, Value phase);
+  /// Consumers: waits for k-block `kb`'s loads into `stage` (phase `phase`),
+  /// then maskOtherGroups().
+  void waitForStage(const TileCoords &c, Value kb, Value stage, Value phase) {
+    e.mbarrierWait(fullBarrier(stage), phase);
+    maskOtherGroups(c, kb, stage, phase);
+  }
   void zeroRowsPastGroupEnd(Value stage, Value validRows);
   /// fp8 grad_weight: warps 1-3 of the producer warpgroup wait for each
   /// stage's loads, zero the columns outside the group in it, and pass it on
@@ -825,8 +831,7 @@ SmallVector<Value> KernelBodyBuilder::mainLoop(const TileCoords &c, Value stage,
   SmallVector<Value> results =
       e.forLoop(c.kBlocks, {acc, stage, phase}, [&](Value kb, ValueRange it) {
         Value acc = it[0], s = it[1], p = it[2];
-        e.mbarrierWait(fullBarrier(s), p);
-        maskOtherGroups(c, kb, s, p);
+        waitForStage(c, kb, s, p);
         acc = mmaStage(acc, s, consumerIndex);
         // Keep one MMA batch in flight; the one before it is done, so its
         // stage can be refilled.
@@ -941,8 +946,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
     // Each k-block's stage is waited for while the k-block before it is
     // still running (below), so that between a consumer's adds and its next
     // MMAs there is only the turn.
-    e.mbarrierWait(fullBarrier(stage), phase);
-    maskOtherGroups(c, e.i32(0), stage, phase);
+    waitForStage(c, e.i32(0), stage, phase);
     SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2), stage, phase};
     llvm::append_range(init, loadScales(e.i32(0)));
     llvm::append_range(init, loadScales(e.i32(1)));
@@ -961,10 +965,8 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
           SmallVector<Value> ahead = loadScales(e.add(kb, e.i32(2)));
           SmallVector<Value> next = e.advanceStage(s, p, tile.stages);
           Value nextKb = e.add(kb, e.i32(1));
-          e.ifThen(e.ult(nextKb, c.kBlocks), [&] {
-            e.mbarrierWait(fullBarrier(next[0]), next[1]);
-            maskOtherGroups(c, nextKb, next[0], next[1]);
-          });
+          e.ifThen(e.ult(nextKb, c.kBlocks),
+                   [&] { waitForStage(c, nextKb, next[0], next[1]); });
           e.wgmmaWait(0);
           release(s);
           sum = addScaled(sum, e.fenceAccumulator(partial),
@@ -982,8 +984,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   // it to `sum`.
   auto overlap = [&](Value kb, Value &sum, Value &acc, Value &previous,
                      ValueRange previousScales, Value &s, Value &p) {
-    e.mbarrierWait(fullBarrier(s), p);
-    maskOtherGroups(c, kb, s, p);
+    waitForStage(c, kb, s, p);
     acc = mmaStage(acc, s, consumerIndex, /*accumulate=*/false);
     e.wgmmaWait(1);
     release(e.previousStage(s, tile.stages));
@@ -1003,8 +1004,7 @@ SmallVector<Value> KernelBodyBuilder::promotingMainLoop(const TileCoords &c,
   // k-block 0 into A (there is at least one: K >= 1). The scales of the
   // blocks A and B add up next are loaded a pair of k-blocks ahead.
   SmallVector<Value> init = {e.zeroAccumulator(tile.n / 2)};
-  e.mbarrierWait(fullBarrier(stage), phase);
-  maskOtherGroups(c, e.i32(0), stage, phase);
+  waitForStage(c, e.i32(0), stage, phase);
   init.push_back(mmaStage(zero(), stage, consumerIndex, /*accumulate=*/false));
   init.push_back(zero());
   llvm::append_range(init, e.advanceStage(stage, phase, tile.stages));
