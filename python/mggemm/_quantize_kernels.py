@@ -106,11 +106,16 @@ def _padded_sources(columns, sizes_ptr, starts_ptr, padded_ends_ptr, m, g,
     return row, (offset < size) & (row < m), group
 
 
+def _log_groups(g: int) -> int:
+    """``_row_groups``'s LOG_G for ``g`` groups: 2^LOG_G >= G."""
+    return (g - 1).bit_length()
+
+
 def _group_ends(sizes: torch.Tensor) -> tuple[torch.Tensor, int]:
     """What ``_row_groups`` takes: the groups' int32 ends (negative sizes
-    count as empty) and LOG_G, 2^LOG_G >= G."""
+    count as empty) and LOG_G."""
     return (torch.cumsum(sizes.clamp(min=0), 0, dtype=torch.int32),
-            (sizes.shape[0] - 1).bit_length())
+            _log_groups(sizes.shape[0]))
 
 
 @triton.jit
@@ -239,7 +244,7 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
     if m == 0:
         return q_t, _e4m3_scale(amax), padded
     t = t if t.stride(1) == 1 else t.contiguous()
-    log_g = (g - 1).bit_length()
+    log_g = _log_groups(g)
     has_row_scale = row_scale is not None
     row_scale = row_scale if has_row_scale else amax  # not read without HAS_ROW_SCALE
     with _on_device(t.device):
@@ -270,7 +275,7 @@ def transpose_grouped(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Te
         grid = (triton.cdiv(mp, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS))
         _grouped_transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8),
                                         size, starts, padded_ends, m, c, sizes.shape[0], mp,
-                                        LOG_G=(sizes.shape[0] - 1).bit_length(),
+                                        LOG_G=_log_groups(sizes.shape[0]),
                                         ALIGNMENT=FP8_GROUP_ALIGNMENT,
                                         BLOCK_R=_TRANSPOSE_ROWS, BLOCK_C=_TRANSPOSE_COLUMNS)
     return out

@@ -329,7 +329,7 @@ def _quantize_rowwise(t: torch.Tensor, sizes: Optional[torch.Tensor] = None,
 def _e4m3_scale(amax: torch.Tensor) -> torch.Tensor:
     """The fp8 scale of an f32 amax, max(amax, 1e-12) / 448 (an all-zero
     row or block gets a tiny scale), as every torch quantizer here computes
-    it; ``_quantize_kernels._e4m3_scale`` gives the same bits."""
+    it; ``_quantize_kernels._e4m3_scale_of`` gives the same bits."""
     return amax.clamp(min=1e-12) / FP8_E4M3_MAX
 
 
