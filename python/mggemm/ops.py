@@ -21,7 +21,8 @@ zeros included for the dW of an empty group.
 In plain eager calls (not traced by torch.compile, no dispatch mode such
 as FakeTensorMode active, plain tensors, no autograd to record) each op
 runs its implementation directly: the custom op's dispatch costs 20-30 µs
-of host time a call, as much as the implementation itself (notes v24).
+of host time a call, as much as the implementation itself (notes v24). An
+op checks each layout of its real tensors once (``_check_real``).
 
 (No ``from __future__ import annotations`` here: custom_op infers the op
 schema from real annotation objects.)
@@ -41,7 +42,9 @@ except ImportError:  # a torch without it (a private name): every call takes the
         return True
 
 from ._checks import (
+    POINTER_ALIGNMENT,
     SCALE_BLOCK,
+    Problem,
     TensorSpec,
     check_forward,
     check_grad_input,
@@ -80,6 +83,36 @@ def _spec(name: str, t: torch.Tensor, real: bool) -> TensorSpec:
         device=str(t.device),
         data_ptr=t.data_ptr() if real and t.device.type == "cuda" else None,
     )
+
+
+def _check_fake(check: Callable[..., Problem], **tensors: torch.Tensor) -> Problem:
+    """``check`` on fake (or meta) ``tensors``, named by their keywords."""
+    return check(*(_spec(name, t, False) for name, t in tensors.items()))
+
+
+#: The Problems of ``_check_real``, by everything the checks read of the
+#: tensors: shape, stride, dtype, device and the address modulo
+#: POINTER_ALIGNMENT (the checks ask for 16- and 4-byte alignment). Calls on
+#: tensors laid out as an earlier call's skip the checks, which cost about
+#: 40 us of host time a call (bench/results/notes.md, v30).
+_checked_problems: Dict[Tuple[Any, ...], Problem] = {}
+
+#: Distinct layouts kept in _checked_problems before it starts over.
+_CHECKED_PROBLEMS_LIMIT = 1024
+
+
+def _check_real(check: Callable[..., Problem], **tensors: torch.Tensor) -> Problem:
+    """``check`` on real ``tensors``, named by their keywords; a failing
+    check raises on every call (it is not remembered)."""
+    key = (check, *((t.shape, t.stride(), t.dtype, t.device,
+                     t.data_ptr() % POINTER_ALIGNMENT) for t in tensors.values()))
+    problem = _checked_problems.get(key)
+    if problem is None:
+        problem = check(*(_spec(name, t, True) for name, t in tensors.items()))
+        if len(_checked_problems) >= _CHECKED_PROBLEMS_LIMIT:
+            _checked_problems.clear()
+        _checked_problems[key] = problem
+    return problem
 
 
 def _stream(device: torch.device) -> int:
@@ -141,7 +174,7 @@ def _custom_op(name: str) -> Callable[[Callable[..., Any]], _Op]:
 
 @_custom_op("grouped_mm")
 def _grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
-    p = check_forward(_spec("x", x, True), _spec("w", w, True), _spec("sizes", sizes, True))
+    p = _check_real(check_forward, x=x, w=w, sizes=sizes)
     y = torch.empty((p.M, p.N), dtype=x.dtype, device=x.device)
     if p.M == 0:
         return y
@@ -154,7 +187,7 @@ def _grouped_mm(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.
 
 @_grouped_mm.register_fake
 def _grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
-    p = check_forward(_spec("x", x, False), _spec("w", w, False), _spec("sizes", sizes, False))
+    p = _check_fake(check_forward, x=x, w=w, sizes=sizes)
     return x.new_empty((p.M, p.N))
 
 
@@ -163,7 +196,7 @@ def _grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> t
 
 @_custom_op("grouped_mm_grad_input")
 def _grouped_mm_grad_input(dy: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
-    p = check_grad_input(_spec("dy", dy, True), _spec("w", w, True), _spec("sizes", sizes, True))
+    p = _check_real(check_grad_input, dy=dy, w=w, sizes=sizes)
     dx = torch.empty((p.M, p.K), dtype=dy.dtype, device=dy.device)
     if p.M == 0:
         return dx
@@ -176,7 +209,7 @@ def _grouped_mm_grad_input(dy: torch.Tensor, w: torch.Tensor, sizes: torch.Tenso
 
 @_grouped_mm_grad_input.register_fake
 def _grouped_mm_grad_input_fake(dy: torch.Tensor, w: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
-    p = check_grad_input(_spec("dy", dy, False), _spec("w", w, False), _spec("sizes", sizes, False))
+    p = _check_fake(check_grad_input, dy=dy, w=w, sizes=sizes)
     return dy.new_empty((p.M, p.K))
 
 
@@ -185,7 +218,7 @@ def _grouped_mm_grad_input_fake(dy: torch.Tensor, w: torch.Tensor, sizes: torch.
 
 @_custom_op("grouped_mm_grad_weight")
 def _grouped_mm_grad_weight(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
-    p = check_grad_weight(_spec("dy", dy, True), _spec("x", x, True), _spec("sizes", sizes, True))
+    p = _check_real(check_grad_weight, dy=dy, x=x, sizes=sizes)
     if p.M == 0:
         # No rows at all: every group is empty and the kernel is not worth
         # a launch. (M is a shape, not data, so this is no host sync.)
@@ -200,7 +233,7 @@ def _grouped_mm_grad_weight(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tens
 
 @_grouped_mm_grad_weight.register_fake
 def _grouped_mm_grad_weight_fake(dy: torch.Tensor, x: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
-    p = check_grad_weight(_spec("dy", dy, False), _spec("x", x, False), _spec("sizes", sizes, False))
+    p = _check_fake(check_grad_weight, dy=dy, x=x, sizes=sizes)
     return dy.new_empty((p.G, p.N, p.K))
 
 
@@ -225,9 +258,8 @@ def _scaled_kernel_dtype(scale_x: torch.Tensor, fast_accum: bool) -> Dtype:
 def _scaled_grouped_mm(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
                        scale_w: torch.Tensor, sizes: torch.Tensor,
                        fast_accum: bool = False) -> torch.Tensor:
-    p = check_scaled_forward(_spec("x", x, True), _spec("w", w, True),
-                             _spec("scale_x", scale_x, True), _spec("scale_w", scale_w, True),
-                             _spec("sizes", sizes, True))
+    p = _check_real(check_scaled_forward, x=x, w=w, scale_x=scale_x, scale_w=scale_w,
+                    sizes=sizes)
     y = torch.empty((p.M, p.N), dtype=torch.bfloat16, device=x.device)
     if p.M == 0:
         return y
@@ -248,9 +280,8 @@ def _scaled_grouped_mm(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
 def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Tensor,
                             scale_w: torch.Tensor, sizes: torch.Tensor,
                             fast_accum: bool = False) -> torch.Tensor:
-    p = check_scaled_forward(_spec("x", x, False), _spec("w", w, False),
-                             _spec("scale_x", scale_x, False), _spec("scale_w", scale_w, False),
-                             _spec("sizes", sizes, False))
+    p = _check_fake(check_scaled_forward, x=x, w=w, scale_x=scale_x, scale_w=scale_w,
+                    sizes=sizes)
     _scaled_kernel_dtype(scale_x, fast_accum)
     return x.new_empty((p.M, p.N), dtype=torch.bfloat16)
 
@@ -259,9 +290,8 @@ def _scaled_grouped_mm_fake(x: torch.Tensor, w: torch.Tensor, scale_x: torch.Ten
 def _scaled_grouped_mm_grad_weight(dy_t: torch.Tensor, x_t: torch.Tensor,
                                    scale_dy: torch.Tensor, scale_x: torch.Tensor,
                                    sizes: torch.Tensor, fast_accum: bool = False) -> torch.Tensor:
-    p = check_scaled_grad_weight(_spec("dy_t", dy_t, True), _spec("x_t", x_t, True),
-                                 _spec("scale_dy", scale_dy, True),
-                                 _spec("scale_x", scale_x, True), _spec("sizes", sizes, True))
+    p = _check_real(check_scaled_grad_weight, dy_t=dy_t, x_t=x_t, scale_dy=scale_dy,
+                    scale_x=scale_x, sizes=sizes)
     if p.M == 0:
         # No tokens: every group is empty (M is a shape: no host sync).
         return torch.zeros((p.G, p.N, p.K), dtype=torch.bfloat16, device=dy_t.device)
@@ -280,9 +310,8 @@ def _scaled_grouped_mm_grad_weight_fake(dy_t: torch.Tensor, x_t: torch.Tensor,
                                         scale_dy: torch.Tensor, scale_x: torch.Tensor,
                                         sizes: torch.Tensor,
                                         fast_accum: bool = False) -> torch.Tensor:
-    p = check_scaled_grad_weight(_spec("dy_t", dy_t, False), _spec("x_t", x_t, False),
-                                 _spec("scale_dy", scale_dy, False),
-                                 _spec("scale_x", scale_x, False), _spec("sizes", sizes, False))
+    p = _check_fake(check_scaled_grad_weight, dy_t=dy_t, x_t=x_t, scale_dy=scale_dy,
+                    scale_x=scale_x, sizes=sizes)
     return dy_t.new_empty((p.G, p.N, p.K), dtype=torch.bfloat16)
 
 

@@ -89,3 +89,33 @@ def test_meta_and_cpu_tensors_take_the_custom_op() -> None:
 
     assert not _plain_eager_call((meta(M, K), meta(G, N, K), sizes_meta()))
     assert not _plain_eager_call((torch.zeros(2), 3))
+
+
+def test_real_checks_are_remembered_by_layout_and_errors_are_not() -> None:
+    # _check_real checks each layout (shape, stride, dtype, device, address
+    # alignment) once; any difference checks again, and a failing check
+    # raises on every call.
+    from mggemm.ops import _check_real, _checked_problems
+
+    calls = []
+
+    def check(t):  # type: ignore[no-untyped-def]
+        calls.append(t)
+        if t.stride[-1] != 1:
+            raise ValueError(f"{t.name} is strided")
+        return t.shape
+
+    _checked_problems.clear()
+    buf = torch.zeros(4 * 64 + 8, dtype=torch.bfloat16)
+    a = buf[:256].view(4, 64)
+    assert _check_real(check, a=a) == (4, 64)
+    assert _check_real(check, a=buf[:256].view(4, 64)) == (4, 64)
+    assert len(calls) == 1 and calls[0].name == "a"
+    _check_real(check, a=buf[:256].view(8, 32))         # shape
+    _check_real(check, a=buf[:256].view(4, 64).float())  # dtype
+    _check_real(check, a=buf[1:257].view(4, 64))        # address mod 16
+    assert len(calls) == 4
+    for _ in range(2):
+        with pytest.raises(ValueError, match="b is strided"):
+            _check_real(check, b=buf[:256].view(64, 4).t())
+    assert len(calls) == 6
