@@ -2,8 +2,9 @@
 weight gradient's operands, ``quantize_fp8_grouped_columns``'s per-group
 column amax and scaled cast stored transposed (each one tiled pass over
 ``t``, optionally times a scale per row, each group padded to 128 columns),
-a byte transpose of an fp8 [M, C] into that layout and one of an fp8
-[G, N, K] to [G, K, N]; ``quantize_fp8_rowwise``'s
+optionally with a byte transpose of another fp8 [M, C'] into that layout
+on the same group layout; a byte transpose of an fp8 [G, N, K] to [G, K, N];
+``quantize_fp8_rowwise``'s
 row kernel, optionally times per-group column scales; and
 ``quantize_fp8_blockwise``'s block kernel.
 
@@ -17,7 +18,7 @@ comes from a binary search of the group ends inside the kernels.
 
 Imported only where a CUDA tensor is quantized and Triton is installed
 (by the custom ops ``ops._quantize_grouped_columns_kernels``,
-``ops._transpose_grouped_kernel``, ``ops._transpose_fp8_kernel``,
+``ops._transpose_fp8_kernel``,
 ``ops._quantize_rowwise_kernel`` and
 ``ops._quantize_blockwise_kernel``); elsewhere the torch ops run.
 """
@@ -230,19 +231,24 @@ def _grouped_transpose_kernel(q_ptr, out_ptr, sizes_ptr, starts_ptr, padded_ends
 
 
 def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
-                             row_scale: Optional[torch.Tensor]
-                             ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(q_t [C, mp], scale [G, C], padded sizes [G]) of
-    ``quantize_fp8_grouped_columns`` (which checks the arguments), of ``t *
-    row_scale[:, None]`` where ``row_scale`` is given, with the kernels
-    above: bit-equal to the torch ops (``ops._quantize_grouped_columns_torch``,
-    tests/test_gpu_fp8.py)."""
+                             row_scale: Optional[torch.Tensor], also: Optional[torch.Tensor]
+                             ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(q_t [C, mp], scale [G, C], padded sizes [G], also_t) of
+    ``ops._quantize_grouped_columns`` (``quantize_fp8_grouped_columns``
+    checks the arguments), of ``t * row_scale[:, None]`` where ``row_scale``
+    is given, with the kernels above: bit-equal to the torch ops
+    (``ops._quantize_grouped_columns_torch``, tests/test_gpu_fp8.py). With
+    fp8 ``also`` [M, C'] also_t is it transposed into the same layout, [C',
+    mp], on the group layout computed once; without, [0, mp]."""
     (m, c), g = t.shape, sizes.shape[0]
     amax = torch.zeros((g, c), dtype=torch.float32, device=t.device)
     q_t = torch.empty((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
-    (size, starts, ends, padded_ends), padded = padded_layout(sizes)
+    layout = padded_layout(sizes)
+    (size, starts, ends, padded_ends), padded = layout
+    also_t = (_transpose_grouped(also, layout[0], mp) if also is not None
+              else q_t.new_empty((0, mp)))
     if m == 0:
-        return q_t, _e4m3_scale(amax), padded
+        return q_t, _e4m3_scale(amax), padded, also_t
     t = t if t.stride(1) == 1 else t.contiguous()
     log_g = _log_groups(g)
     has_row_scale = row_scale is not None
@@ -259,23 +265,23 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
                                             t.stride(0), HAS_ROW_SCALE=has_row_scale,
                                             LOG_G=log_g, ALIGNMENT=FP8_GROUP_ALIGNMENT,
                                             BLOCK_R=_CAST_ROWS, BLOCK_C=_CAST_COLUMNS)
-    return q_t, scale, padded
+    return q_t, scale, padded, also_t
 
 
-def transpose_grouped(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
-    """fp8 ``q`` [M, C] transposed to [C, mp] in the padded layout of
-    ``quantize_fp8_grouped_columns`` (``ops._transpose_grouped``)."""
+def _transpose_grouped(q: torch.Tensor, rows: torch.Tensor, mp: int) -> torch.Tensor:
+    """fp8 ``q`` [M, C] transposed to [C, mp] in the padded layout whose
+    [4, G] rows ``padded_layout`` computed."""
     m, c = q.shape
     out = torch.empty((c, mp), dtype=q.dtype, device=q.device)
     if c * mp == 0:
         return out
     q = q.contiguous()
-    (size, starts, _, padded_ends), _ = padded_layout(sizes)
+    size, starts, _, padded_ends = rows
     with _on_device(q.device):
         grid = (triton.cdiv(mp, _TRANSPOSE_ROWS), triton.cdiv(c, _TRANSPOSE_COLUMNS))
         _grouped_transpose_kernel[grid](q.view(torch.uint8), out.view(torch.uint8),
-                                        size, starts, padded_ends, m, c, sizes.shape[0], mp,
-                                        LOG_G=_log_groups(sizes.shape[0]),
+                                        size, starts, padded_ends, m, c, rows.shape[1], mp,
+                                        LOG_G=_log_groups(rows.shape[1]),
                                         ALIGNMENT=FP8_GROUP_ALIGNMENT,
                                         BLOCK_R=_TRANSPOSE_ROWS, BLOCK_C=_TRANSPOSE_COLUMNS)
     return out

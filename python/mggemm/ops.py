@@ -5,8 +5,7 @@ Five ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
 and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
 ``torch.library.custom_op`` (as are the Triton kernels of the fp8
 quantizers, ``mggemm::quantize_fp8_rowwise``,
-``mggemm::quantize_fp8_grouped_columns`` and
-``mggemm::transpose_fp8_grouped``, ``mggemm::transpose_fp8``) so that torch.compile treats each
+``mggemm::quantize_fp8_grouped_columns`` and ``mggemm::transpose_fp8``) so that torch.compile treats each
 as one opaque node (no graph break) and shape propagation runs the fake
 implementations below instead of the kernels. Each launch goes on
 ``torch.cuda.current_stream()``, so the ops order correctly with the rest
@@ -504,7 +503,7 @@ def quantize_fp8_grouped_columns(
     if g == 0 and m != 0:
         raise ValueError(f"there are no groups (G=0) but t has M={m} rows: every row must "
                          f"belong to a group")
-    return _quantize_grouped_columns(t, sizes)
+    return _quantize_grouped_columns(t, sizes)[:3]
 
 
 #: Where the fp8 weight gradient's operands start each group (columns of
@@ -551,20 +550,25 @@ def _padded_sources_torch(layout: Tuple[torch.Tensor, torch.Tensor], m: int,
 
 
 def _quantize_grouped_columns(
-    t: torch.Tensor, sizes: torch.Tensor, row_scale: Optional[torch.Tensor] = None
-) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    t: torch.Tensor, sizes: torch.Tensor, row_scale: Optional[torch.Tensor] = None,
+    also: Optional[torch.Tensor] = None
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """quantize_fp8_grouped_columns (unchecked) of ``t * row_scale[:, None]``
-    where ``row_scale`` [M] f32 is given: with Triton's kernels on CUDA
-    tensors where Triton is installed, with torch ops elsewhere."""
+    where ``row_scale`` [M] f32 is given, and a fourth result: fp8 ``also``
+    [M, C'] (rows grouped as t's) transposed into the same padded layout,
+    [C', Mp], where given, else [0, Mp]. With Triton's kernels on CUDA
+    tensors where Triton is installed (the group layout computed once for
+    both), with torch ops elsewhere."""
     mp = _grouped_columns_width(t.shape[0], sizes.shape[0])
     if t.is_cuda and _HAS_TRITON:
-        return _quantize_grouped_columns_kernels(t, sizes, mp, row_scale)
-    return _quantize_grouped_columns_torch(t, sizes, mp, row_scale)
+        return _quantize_grouped_columns_kernels(t, sizes, mp, row_scale, also)
+    return _quantize_grouped_columns_torch(t, sizes, mp, row_scale, also)
 
 
 def _quantize_grouped_columns_torch(
-    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor] = None
-) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor] = None,
+    also: Optional[torch.Tensor] = None
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """_quantize_grouped_columns as torch ops: the CPU path, and CUDA's
     where Triton is missing."""
     t32 = t.float() if row_scale is None else t.float() * row_scale[:, None]
@@ -572,30 +576,19 @@ def _quantize_grouped_columns_torch(
     layout = _padded_layout(sizes)
     row, holds, group = _padded_sources_torch(layout, t.shape[0], mp)
     sizes_padded = layout[1]
+    if also is None:
+        also_t = torch.empty((0, mp), dtype=torch.float8_e4m3fn, device=t.device)
+    elif t.shape[0] == 0:
+        also_t = also.new_zeros((also.shape[1], mp))
+    else:  # each padded column's row of also, zeros where it holds none
+        also_t = torch.where(holds[:, None], also.view(torch.uint8)[row], 0)
+        also_t = also_t.t().contiguous().view(also.dtype)
     if t.shape[0] == 0:
         q_t = torch.zeros((t.shape[1], mp), dtype=torch.float8_e4m3fn, device=t.device)
-        return q_t, scale, sizes_padded
+        return q_t, scale, sizes_padded, also_t
     q = (t32[row] / scale[group]).clamp(-FP8_E4M3_MAX, FP8_E4M3_MAX)
     q = torch.where(holds[:, None], q, 0.0)
-    return q.t().contiguous().to(torch.float8_e4m3fn), scale, sizes_padded
-
-
-def _transpose_grouped(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
-    """fp8 ``q`` [M, C] (rows sorted by group) transposed to [C, mp] in the
-    padded layout of quantize_fp8_grouped_columns: a Triton kernel on CUDA
-    where Triton is installed, a torch gather elsewhere."""
-    if q.is_cuda and _HAS_TRITON:
-        return _transpose_grouped_kernel(q, sizes, mp)
-    return _transpose_grouped_torch(q, sizes, mp)
-
-
-def _transpose_grouped_torch(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
-    """_transpose_grouped as a torch gather."""
-    row, holds, _ = _padded_sources_torch(_padded_layout(sizes), q.shape[0], mp)
-    if q.shape[0] == 0:
-        return q.new_zeros((q.shape[1], mp))
-    out = torch.where(holds[:, None], q.view(torch.uint8)[row], 0)
-    return out.t().contiguous().view(q.dtype)
+    return q.t().contiguous().to(torch.float8_e4m3fn), scale, sizes_padded, also_t
 
 
 def _transpose_fp8(q: torch.Tensor) -> torch.Tensor:
@@ -608,33 +601,23 @@ def _transpose_fp8(q: torch.Tensor) -> torch.Tensor:
 
 @_custom_op("quantize_fp8_grouped_columns")
 def _quantize_grouped_columns_kernels(
-    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor]
-) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor],
+    also: Optional[torch.Tensor]
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     from ._quantize_kernels import quantize_grouped_columns
 
-    return quantize_grouped_columns(t, sizes, mp, row_scale)
+    return quantize_grouped_columns(t, sizes, mp, row_scale, also)
 
 
 @_quantize_grouped_columns_kernels.register_fake
 def _quantize_grouped_columns_kernels_fake(
-    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor]
-) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    t: torch.Tensor, sizes: torch.Tensor, mp: int, row_scale: Optional[torch.Tensor],
+    also: Optional[torch.Tensor]
+) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     return (t.new_empty((t.shape[1], mp), dtype=torch.float8_e4m3fn),
             t.new_empty((sizes.shape[0], t.shape[1]), dtype=torch.float32),
-            sizes.new_empty((sizes.shape[0],), dtype=torch.int32))
-
-
-@_custom_op("transpose_fp8_grouped")
-def _transpose_grouped_kernel(q: torch.Tensor, sizes: torch.Tensor, mp: int) -> torch.Tensor:
-    from ._quantize_kernels import transpose_grouped
-
-    return transpose_grouped(q, sizes, mp)
-
-
-@_transpose_grouped_kernel.register_fake
-def _transpose_grouped_kernel_fake(q: torch.Tensor, sizes: torch.Tensor,
-                                   mp: int) -> torch.Tensor:
-    return q.new_empty((q.shape[1], mp))
+            sizes.new_empty((sizes.shape[0],), dtype=torch.int32),
+            t.new_empty((0 if also is None else also.shape[1], mp), dtype=torch.float8_e4m3fn))
 
 
 @_custom_op("transpose_fp8")
@@ -822,9 +805,9 @@ def _grad_weight_fp8_on_row_scaled_x(dy: torch.Tensor, qx: torch.Tensor, sx: tor
     ``dW[g] = Σ_r (sx[r] dY[r])ᵀ qx[r]``. ``sx`` moves into dY before dY is
     quantized per group and column, and X's side is ``qx`` transposed with
     unit scales: a byte transpose instead of a second quantization of X
-    (bench/results/notes.md, v23)."""
-    qdy_t, sdy, padded = _quantize_grouped_columns(dy, sizes, row_scale=sx)
-    qx_t = _transpose_grouped(qx, sizes, qdy_t.shape[1])
+    (bench/results/notes.md, v23), in the same op as dY's, on one group
+    layout (v30)."""
+    qdy_t, sdy, padded, qx_t = _quantize_grouped_columns(dy, sizes, row_scale=sx, also=qx)
     unit = torch.ones((sizes.shape[0], qx.shape[1]), dtype=torch.float32, device=qx.device)
     return _scaled_grouped_mm_grad_weight(qdy_t, qx_t, sdy, unit, padded, fast_accum)
 

@@ -170,10 +170,11 @@ def test_quantize_grouped_columns_kernels_match_torch_ops(sizes, c, dtype,  # ty
     row_scale = (torch.rand(m, generator=gen) * 1e-2).cuda() if row_scaled else None
     t, s = t.cuda(), torch.tensor(sizes, dtype=torch.int32, device="cuda")
     mp = mggemm.ops._grouped_columns_width(m, len(sizes))
-    got = mggemm.ops._quantize_grouped_columns_kernels(t, s, mp, row_scale)
+    got = mggemm.ops._quantize_grouped_columns_kernels(t, s, mp, row_scale, None)
     want = mggemm.ops._quantize_grouped_columns_torch(t, s, mp, row_scale)
     assert torch.equal(got[0].view(torch.uint8), want[0].view(torch.uint8))
     assert torch.equal(got[1], want[1]) and torch.equal(got[2], want[2])
+    assert got[3].shape == want[3].shape == (0, mp)
 
 
 @pytest.mark.parametrize("shape", [(1137, 264), (4096, 7168), (5, 16), (0, 32), (300, 40),
@@ -189,15 +190,17 @@ def test_transpose_fp8_kernel_matches_torch(shape) -> None:  # type: ignore[no-u
 
 @pytest.mark.parametrize("sizes,c", [([100, 0, 1000, 37], 264), ([4096, 0], 7168), ([0, 0], 16),
                                      ([300, 150], 40)])  # sizes short of M = 500
-def test_transpose_fp8_grouped_kernel_matches_torch(sizes, c) -> None:  # type: ignore[no-untyped-def]
-    # The forward's fp8 X into the fp8 weight gradient's padded layout.
+def test_grouped_columns_transpose_kernel_matches_torch(sizes, c) -> None:  # type: ignore[no-untyped-def]
+    # The forward's fp8 X into the fp8 weight gradient's padded layout, beside
+    # dY's quantization (the fourth result).
     pytest.importorskip("triton")
     m = 500 if sizes == [300, 150] else sum(sizes)
     q = (torch.randn(m, c, device="cuda") * 100).to(torch.float8_e4m3fn)
+    t = torch.randn(m, 24, device="cuda", dtype=torch.bfloat16)
     s = torch.tensor(sizes, dtype=torch.int32, device="cuda")
     mp = mggemm.ops._grouped_columns_width(m, len(sizes))
-    got = mggemm.ops._transpose_grouped_kernel(q, s, mp)
-    want = mggemm.ops._transpose_grouped_torch(q, s, mp)
+    got = mggemm.ops._quantize_grouped_columns_kernels(t, s, mp, None, q)[3]
+    want = mggemm.ops._quantize_grouped_columns_torch(t, s, mp, None, q)[3]
     assert got.shape == (c, mp) and torch.equal(got.view(torch.uint8), want.view(torch.uint8))
 
 
@@ -308,17 +311,17 @@ def test_quantize_grouped_columns_opcheck() -> None:
     pytest.importorskip("triton")
     p = make_problem([100, 0, 60], 96, 32, seed=9)
     torch.library.opcheck(torch.ops.mggemm.quantize_fp8_grouped_columns.default,
-                          (p.dy, p.sizes, 160, None))
+                          (p.dy, p.sizes, 160, None, None))
     torch.library.opcheck(torch.ops.mggemm.quantize_fp8_grouped_columns.default,
-                          (p.dy, p.sizes, 160, torch.rand(160, device="cuda")))
+                          (p.dy, p.sizes, 160, torch.rand(160, device="cuda"), None))
     # Not test_schema: its mutation check multiplies the fp8 input, which
     # torch does not implement for float8_e4m3fn.
     for q in (p.dy, p.w):
         torch.library.opcheck(torch.ops.mggemm.transpose_fp8.default,
                               (q.to(torch.float8_e4m3fn),),
                               test_utils=("test_faketensor", "test_aot_dispatch_dynamic"))
-    torch.library.opcheck(torch.ops.mggemm.transpose_fp8_grouped.default,
-                          (p.dy.to(torch.float8_e4m3fn), p.sizes, 512),
+    torch.library.opcheck(torch.ops.mggemm.quantize_fp8_grouped_columns.default,
+                          (p.dy, p.sizes, 512, None, p.x.to(torch.float8_e4m3fn)),
                           test_utils=("test_faketensor", "test_aot_dispatch_dynamic"))
 
 

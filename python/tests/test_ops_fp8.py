@@ -286,9 +286,8 @@ def test_grad_weight_operands_on_row_scaled_x(sizes) -> None:  # type: ignore[no
     x = (torch.randn(m, k, generator=gen) * torch.rand(m, 1, generator=gen) * 8).to(torch.bfloat16)
     s = torch.tensor(sizes, dtype=torch.int32)
     qx, sx = mggemm.quantize_fp8_rowwise(x)
-    qdy_t, sdy, padded = ops._quantize_grouped_columns(dy, s, row_scale=sx)
+    qdy_t, sdy, padded, qx_t = ops._quantize_grouped_columns(dy, s, row_scale=sx, also=qx)
     mp = qdy_t.shape[1]
-    qx_t = ops._transpose_grouped(qx, s, mp)
     assert qx_t.dtype == FP8 and qx_t.shape == (k, mp)
     for (lo, hi), (plo, phi) in zip(_bounds(sizes), _padded_bounds(sizes)):
         assert torch.equal(qx_t[:, plo:phi].view(torch.uint8), qx[lo:hi].t().view(torch.uint8))
