@@ -243,10 +243,9 @@ def quantize_grouped_columns(t: torch.Tensor, sizes: torch.Tensor, mp: int,
     (m, c), g = t.shape, sizes.shape[0]
     amax = torch.zeros((g, c), dtype=torch.float32, device=t.device)
     q_t = torch.empty((c, mp), dtype=torch.float8_e4m3fn, device=t.device)
-    layout = padded_layout(sizes)
-    (size, starts, ends, padded_ends), padded = layout
-    also_t = (_transpose_grouped(also, layout[0], mp) if also is not None
-              else q_t.new_empty((0, mp)))
+    rows, padded = padded_layout(sizes)
+    size, starts, ends, padded_ends = rows
+    also_t = _transpose_grouped(also, rows, mp) if also is not None else q_t.new_empty((0, mp))
     if m == 0:
         return q_t, _e4m3_scale(amax), padded, also_t
     t = t if t.stride(1) == 1 else t.contiguous()

@@ -5,7 +5,8 @@ Five ops, ``mggemm::grouped_mm``, ``mggemm::grouped_mm_grad_input``,
 and ``mggemm::scaled_grouped_mm_grad_weight``, registered with
 ``torch.library.custom_op`` (as are the Triton kernels of the fp8
 quantizers, ``mggemm::quantize_fp8_rowwise``,
-``mggemm::quantize_fp8_grouped_columns`` and ``mggemm::transpose_fp8``) so that torch.compile treats each
+``mggemm::quantize_fp8_blockwise``, ``mggemm::quantize_fp8_grouped_columns``
+and ``mggemm::transpose_fp8``) so that torch.compile treats each
 as one opaque node (no graph break) and shape propagation runs the fake
 implementations below instead of the kernels. Each launch goes on
 ``torch.cuda.current_stream()``, so the ops order correctly with the rest
