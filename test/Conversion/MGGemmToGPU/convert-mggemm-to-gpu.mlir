@@ -319,9 +319,10 @@ func.func @block_scaled(%x: memref<?x7168xf8E4M3FN>, %w: memref<8x4096x7168xf8E4
 // and the two consumers take turns to issue them (named barriers 2 and 3,
 // consumer 1 opening consumer 0's first turn). A k-block's stage is waited
 // for before the loop (the first) or while the k-block before it runs, so
-// that the turn is all that stands between the adds and the next MMAs. The tile spans two 128-column
-// blocks of weight_scale: its middle 64 columns take the first or the second
-// block's scale, as the tile starts on a block or half-way into one.
+// that the turn is all that stands between the adds and the next MMAs. The
+// tile spans two 128-column blocks of weight_scale: its middle 64 columns
+// take the first or the second block's scale, as the tile starts on a block
+// or half-way into one.
 
 // CHECK-LABEL: func.func @block_scaled_wide
 // CHECK:         gpu.launch_func @mggemm_kernels::@mggemm_forward_e4m3_block_m128n192k128s4c2
